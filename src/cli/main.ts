@@ -1,0 +1,65 @@
+import yargs from 'yargs';
+import { UserError, errorMessage } from '../errors.ts';
+import { terminalSafe } from '../output/printer.ts';
+import { withGlobal } from './common.ts';
+import { demoBuilder, demoCommand, type DemoArgs } from './demo.ts';
+import { importBuilder, importCommand, type ImportArgs } from './import.ts';
+import { queryBuilder, queryCommand, type QueryArgs } from './query.ts';
+
+const EPILOG = `Exit codes: 0 ok, 1 findings/issues with --strict or a failed file, 2 usage or input error, 3 database locked or unusable.
+Every command reads --db (default ./forensics.duckdb). Data goes to stdout, messages to stderr.`;
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const run = (fn: () => Promise<number>) => async () => {
+    code = await fn();
+  };
+  const parser = withGlobal(
+    yargs(argv)
+      .scriptName('lambda-forensics')
+      .usage('$0 <command> [options]\n\nOffline forensics for AWS Lambda: load exported logs and configuration into DuckDB and ask what each function did.')
+      .strict()
+      .demandCommand(1, 'Name a command; see the list above.')
+      .recommendCommands()
+      .exitProcess(false)
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .epilog(EPILOG),
+  )
+    .command(
+      'import <paths..>',
+      'Load CloudTrail, CloudWatch Logs and other exports into the database (re-importing a file does nothing)',
+      importBuilder,
+      (a) => run(() => importCommand(a as unknown as ImportArgs))(),
+    )
+    .command(
+      'query <sql>',
+      'Run read-only SQL against the database; --out exports to .parquet/.csv/.json/.arrow',
+      queryBuilder,
+      (a) => run(() => queryCommand(a as unknown as QueryArgs))(),
+    )
+    .command(
+      'demo',
+      'Import sample-data/ into a fresh database and show what it holds',
+      demoBuilder,
+      (a) => run(() => demoCommand(a as unknown as DemoArgs))(),
+    )
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new UserError(msg ?? 'invalid arguments', { hint: 'Run with --help to see the commands and options.' });
+    });
+
+  try {
+    await parser.parseAsync();
+    return code;
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`error: ${terminalSafe(e.message)}\n`);
+      if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`internal error: ${errorMessage(e)}\n${e instanceof Error ? e.stack ?? '' : ''}\n`);
+    process.stderr.write('This is a bug in lambda-forensics; please report it with the command you ran.\n');
+    return 70;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Argv } from 'yargs';
+import { withDb } from '../db/connection.ts';
+import { ReadOnlyQueryError, UserError, errorMessage } from '../errors.ts';
+import { print, queryTable, type OutputFormat } from '../output/printer.ts';
+import { exportResult } from '../output/export.ts';
+import { dbOptions, say, withFormat, type GlobalArgs } from './common.ts';
+
+export interface QueryArgs extends GlobalArgs {
+  sql: string;
+  format: OutputFormat;
+  out?: string;
+  'max-width': number;
+}
+
+export function queryBuilder(y: Argv) {
+  return withFormat(
+    y
+      .positional('sql', { type: 'string', demandOption: true, describe: 'SQL to run (read-only)' })
+      .option('out', { type: 'string', describe: 'Write the result to a file: .parquet, .csv, .json or .arrow (Arrow IPC)' })
+      .option('max-width', { type: 'number', default: 60, describe: 'Widest table cell before it is cut (0: no limit)' }),
+  );
+}
+
+export async function queryCommand(a: QueryArgs): Promise<number> {
+  return withDb(dbOptions(a, true), async (db) => {
+    try {
+      if (a.out) {
+        const n = await exportResult(db, a.sql, a.out);
+        say(`Wrote ${n} rows to ${a.out}`);
+        return 0;
+      }
+      const t = await queryTable(db, a.sql);
+      print(t, a.format, { maxWidth: a['max-width'] });
+      return 0;
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      const msg = errorMessage(e);
+      if (/read-only|read only/i.test(msg)) throw new ReadOnlyQueryError(`The database is opened read-only: ${msg.split('\n')[0]}`);
+      throw new UserError(`Query failed: ${msg.split('\n').slice(0, 3).join(' ')}`, {
+        hint: 'The README lists every table and its columns; `query "SHOW TABLES"` lists them too.',
+      });
+    }
+  });
+}

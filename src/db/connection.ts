@@ -1,0 +1,139 @@
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseLockedError, UserError, errorMessage } from '../errors.ts';
+
+export interface DbOptions {
+  /** Database file; ':memory:' for an in-memory database (tests). */
+  path: string;
+  readOnly?: boolean;
+  /** DuckDB memory_limit, e.g. '2GB'. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export const DEFAULT_DB = './forensics.duckdb';
+
+/**
+ * Settings every instance gets. Extension auto-install/auto-load is off so that an http(s):// or
+ * s3:// path fails at once instead of trying the network; the json and parquet extensions are
+ * built in.
+ */
+function instanceConfig(opts: DbOptions): Record<string, string> {
+  const cfg: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    preserve_insertion_order: 'false',
+  };
+  if (opts.readOnly) cfg.access_mode = 'READ_ONLY';
+  if (opts.memoryLimit) cfg.memory_limit = opts.memoryLimit;
+  if (opts.threads) cfg.threads = String(opts.threads);
+  if (opts.path !== ':memory:') {
+    cfg.temp_directory = `${path.resolve(opts.path)}.tmp`;
+  }
+  return cfg;
+}
+
+export class Db {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly options: DbOptions,
+  ) {}
+
+  static async open(opts: DbOptions): Promise<Db> {
+    if (opts.path !== ':memory:') {
+      if (opts.readOnly && !fs.existsSync(opts.path)) {
+        throw new UserError(`No database at ${opts.path}.`, {
+          hint: 'Run `lambda-forensics import <paths>` first, or pass --db to point at an existing database.',
+        });
+      }
+      const dir = path.dirname(path.resolve(opts.path));
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(opts.path, instanceConfig(opts));
+    } catch (e) {
+      const msg = errorMessage(e);
+      if (/Could not set lock on file|Conflicting lock/i.test(msg)) {
+        const holder = /Conflicting lock is held in (.*?)(?:\.\s|$|\n| See also)/.exec(msg)?.[1]?.trim();
+        throw new DatabaseLockedError(opts.path, holder);
+      }
+      if (/not a valid DuckDB database|Unable to open database/i.test(msg)) {
+        throw new UserError(`Cannot open ${opts.path} as a DuckDB database: ${firstLine(msg)}`, {
+          exitCode: 3,
+          hint: 'Pass --db with a new or existing lambda-forensics database file.',
+        });
+      }
+      throw e;
+    }
+    const conn = await instance.connect();
+    // Times are stored and shown in UTC whatever the machine's zone (icu is built in, but the
+    // setting can only be changed once the instance exists).
+    await conn.run("SET TimeZone = 'UTC'");
+    return new Db(instance, conn, opts);
+  }
+
+  async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    await this.conn.run(sql, params as never);
+  }
+
+  /** Rows as plain JS objects (BIGINT becomes bigint, timestamps become DuckDB value objects). */
+  async all<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Rows converted to JSON-friendly values (bigints as numbers where safe, timestamps as ISO). */
+  async json<T = Record<string, unknown>>(
+    sql: string,
+    params?: DuckDBValue[] | Record<string, DuckDBValue>,
+  ): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<T> {
+    const rows = await this.all(sql, params);
+    const first = rows[0];
+    return (first ? Object.values(first)[0] : undefined) as T;
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (e) {
+      try {
+        await this.conn.run('ROLLBACK');
+      } catch {
+        /* the transaction may already be aborted */
+      }
+      throw e;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+export async function withDb<T>(opts: DbOptions, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await Db.open(opts);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export function firstLine(msg: string): string {
+  return msg.split('\n')[0]!.trim();
+}

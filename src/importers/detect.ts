@@ -1,0 +1,202 @@
+import { scanJsonPrefix, type JsonPrefix } from './jsonPrefix.ts';
+import type { FileFacts } from './sniff.ts';
+
+/**
+ * Content sniffing: decides each file's format from what is in it, never from its name.
+ * Every format a responder is likely to hand over is recognised here, including the AWS CLI
+ * outputs this tool does not load, so that nothing is skipped silently.
+ */
+export type Detection =
+  | { kind: 'load'; format: string; why: string }
+  | { kind: 'skip'; why: string; issue?: { code: string; message: string } };
+
+/** A CloudWatch Logs `<ISO timestamp> <message>` export line. */
+export const EXPORT_LINE_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/s;
+/** A flow-log record: version, account id (or "unknown"), interface id, ... */
+const FLOW_V2_RE = /^\d+ (\d{12}|unknown|-) (eni-[0-9a-f]+|-) /;
+const FLOW_HEADER_RE = /^(version|account-id|interface-id|srcaddr|dstaddr|srcport|dstport|protocol|packets|bytes|start|end|action|log-status|vpc-id|subnet-id|instance-id|tcp-flags|type|pkt-srcaddr|pkt-dstaddr|region|az-id|flow-direction|traffic-path|ecs-[a-z-]+|reject-reason|sublocation-type|sublocation-id|pkt-src-aws-service|pkt-dst-aws-service)( |$)/;
+
+export type MessageKind = 'cloudtrail' | 'flow' | 'lambda' | 'other';
+
+/** What a CloudWatch Logs message holds: CloudTrail record, flow-log record, or Lambda output. */
+export function classifyMessage(msg: string | undefined): MessageKind {
+  if (msg === undefined) return 'other';
+  const t = msg.trimStart();
+  if (t.startsWith('{')) {
+    const p = scanJsonPrefix(t);
+    if (p.keys.has('eventVersion') && (p.keys.has('eventID') || p.keys.has('eventTime') || p.keys.has('eventSource')))
+      return 'cloudtrail';
+    return 'lambda';
+  }
+  if (FLOW_V2_RE.test(t) || FLOW_HEADER_RE.test(t)) return 'flow';
+  return 'lambda';
+}
+
+function has(p: JsonPrefix, ...keys: string[]): boolean {
+  return keys.every((k) => p.keys.has(k));
+}
+
+function looksLikeCloudTrailRecord(p: JsonPrefix, prefix: string): boolean {
+  const k = (s: string) => p.keys.has(prefix + s);
+  return k('eventVersion') && (k('eventID') || k('eventTime') || k('eventName') || k('eventSource'));
+}
+
+function looksLikeLookupEvent(p: JsonPrefix, prefix: string): boolean {
+  return p.keys.has(prefix + 'CloudTrailEvent') || (p.keys.has(prefix + 'EventId') && p.keys.has(prefix + 'EventName'));
+}
+
+function decodeHead(f: FileFacts): { text: string; binary: boolean } {
+  const head = f.head;
+  let nul = 0;
+  let ctrl = 0;
+  const n = Math.min(head.length, 8192);
+  for (let i = 0; i < n; i++) {
+    const b = head[i]!;
+    if (b === 0) nul++;
+    else if (b < 9 || (b > 13 && b < 32)) ctrl++;
+  }
+  const binary = nul > 0 || (n > 0 && ctrl / n > 0.1);
+  return { text: head.toString('utf8'), binary };
+}
+
+/** Which CloudWatch Logs container (and of what content) this JSON is. */
+function cwlContainer(p: JsonPrefix): Detection | undefined {
+  if (has(p, 'messageType')) {
+    if (p.strings.get('messageType') === 'CONTROL_MESSAGE')
+      return { kind: 'skip', why: 'CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)' };
+    if (!has(p, 'logEvents')) return undefined;
+    const kind = classifyMessage(p.strings.get('logEvents[].message'));
+    const group = p.strings.get('logGroup') ?? '';
+    if (kind === 'cloudtrail') return { kind: 'load', format: 'cloudtrail-cwl-subscription', why: 'CloudWatch Logs subscription payload of CloudTrail records' };
+    if (kind === 'flow') return { kind: 'load', format: 'flow-cwl-subscription', why: 'CloudWatch Logs subscription payload of flow-log records' };
+    return { kind: 'load', format: 'lambda-logs-subscription', why: `CloudWatch Logs subscription payload${group ? ` of ${group}` : ''}` };
+  }
+  if (has(p, 'events') && (p.keys.has('events[].message') || p.keys.has('events[].timestamp') || p.keys.has('nextForwardToken') || p.keys.has('searchedLogStreams'))) {
+    const kind = classifyMessage(p.strings.get('events[].message'));
+    const which = p.keys.has('nextForwardToken') || p.keys.has('nextBackwardToken') ? 'get-log-events' : 'filter-log-events';
+    if (kind === 'cloudtrail') return { kind: 'load', format: 'cloudtrail-cwl-events', why: `${which} output holding CloudTrail records` };
+    if (kind === 'flow') return { kind: 'load', format: 'flow-cwl-events', why: `${which} output holding flow-log records` };
+    return { kind: 'load', format: 'lambda-logs-events', why: `${which} output` };
+  }
+  return undefined;
+}
+
+/** AWS CLI outputs that are recognised but not loaded. */
+const UNSUPPORTED_TOP_KEYS: Array<[string[], string]> = [
+  [['trailList'], 'aws cloudtrail describe-trails output'],
+  [['UserId', 'Account', 'Arn'], 'aws sts get-caller-identity output'],
+  [['SecurityGroups'], 'aws ec2 describe-security-groups output'],
+  [['Subnets'], 'aws ec2 describe-subnets output'],
+  [['Vpcs'], 'aws ec2 describe-vpcs output'],
+  [['DBInstances'], 'aws rds describe-db-instances output'],
+  [['CacheClusters'], 'aws elasticache describe-cache-clusters output'],
+  [['FlowLogs'], 'aws ec2 describe-flow-logs output'],
+  [['logGroups'], 'aws logs describe-log-groups output'],
+  [['logStreams'], 'aws logs describe-log-streams output'],
+  [['EventSourceMappings'], 'aws lambda list-event-source-mappings output'],
+  [['Layers'], 'aws lambda list-layers output'],
+];
+
+export function detect(f: FileFacts): Detection {
+  if (f.readError) {
+    return { kind: 'skip', why: f.readError, issue: { code: f.gzip ? 'corrupt-gzip' : 'unreadable', message: f.readError } };
+  }
+  if (f.parquet) return { kind: 'load', format: 'flow-parquet', why: 'Parquet file (PAR1 magic)' };
+  if (f.head.length === 0 || f.head.toString('utf8').trim() === '') {
+    const why = f.gzip ? 'empty file (gzip holds no content)' : 'empty file';
+    return { kind: 'skip', why, issue: { code: 'empty-file', message: `${why}; nothing to import` } };
+  }
+  const { text, binary } = decodeHead(f);
+  if (binary) {
+    return {
+      kind: 'skip',
+      why: 'binary content, not a log export',
+      issue: { code: 'binary-file', message: 'binary content (NUL or control bytes), not a log export this tool reads' },
+    };
+  }
+  const trimmed = text.trimStart().replace(/^\uFEFF/, '');
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) return detectJson(trimmed);
+  return detectText(text);
+}
+
+function detectJson(text: string): Detection {
+  const p = scanJsonPrefix(text);
+  if (p.invalid && p.keys.size === 0) {
+    return { kind: 'skip', why: 'not valid JSON', issue: { code: 'unknown-format', message: 'starts like JSON but is not valid JSON' } };
+  }
+  if (p.top === 'object') {
+    // CloudTrail S3 delivery
+    if (has(p, 'digestStartTime') || has(p, 'digestS3Object') || has(p, 'previousDigestSignature'))
+      return { kind: 'skip', why: 'CloudTrail digest file (integrity hashes, no events)' };
+    if (has(p, 'Records')) {
+      const elem = p.arrayElem.get('Records');
+      if (elem === undefined || looksLikeCloudTrailRecord(p, 'Records[].'))
+        return { kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' };
+      if (p.keys.has('Records[].s3') || p.keys.has('Records[].eventSource'))
+        return { kind: 'skip', why: 'S3/SNS/SQS event notification {"Records"} (not CloudTrail)' };
+    }
+    if (has(p, 'Events') && (p.arrayElem.get('Events') === undefined || looksLikeLookupEvent(p, 'Events[].')))
+      return { kind: 'load', format: 'cloudtrail-lookup', why: 'aws cloudtrail lookup-events output' };
+    const cwl = cwlContainer(p);
+    if (cwl) return cwl;
+    if (looksLikeCloudTrailRecord(p, ''))
+      return { kind: 'load', format: 'cloudtrail-jsonl', why: p.newlineSeparated ? 'CloudTrail records as JSON Lines' : 'a CloudTrail record' };
+    if (looksLikeLookupEvent(p, ''))
+      return { kind: 'load', format: 'cloudtrail-lookup-jsonl', why: 'lookup-events Event objects as JSON Lines' };
+    if (has(p, 'exportTasks')) return { kind: 'load', format: 'log-export-tasks', why: 'aws logs describe-export-tasks output' };
+    if (has(p, 'NetworkInterfaces')) return { kind: 'load', format: 'eni-snapshot', why: 'aws ec2 describe-network-interfaces output' };
+    if (has(p, 'Functions')) return { kind: 'load', format: 'lambda-functions', why: 'aws lambda list-functions output' };
+    if (has(p, 'Configuration') && p.keys.has('Configuration.FunctionName'))
+      return { kind: 'load', format: 'lambda-function', why: 'aws lambda get-function output' };
+    if (has(p, 'FunctionName', 'FunctionArn') && !has(p, 'FunctionUrl'))
+      return { kind: 'load', format: 'lambda-function', why: 'aws lambda get-function-configuration output' };
+    if (has(p, 'Policy')) return { kind: 'load', format: 'lambda-policy', why: 'aws lambda get-policy output' };
+    if (has(p, 'FunctionUrl') || has(p, 'FunctionUrlConfigs'))
+      return { kind: 'load', format: 'lambda-url-config', why: 'aws lambda get-function-url-config output' };
+    if (has(p, 'UserDetailList') || has(p, 'RoleDetailList') || has(p, 'GroupDetailList') || has(p, 'Policies'))
+      if (has(p, 'UserDetailList') || has(p, 'RoleDetailList') || has(p, 'GroupDetailList'))
+        return { kind: 'load', format: 'iam-authorization-details', why: 'aws iam get-account-authorization-details output' };
+    if (has(p, 'MetricDataResults')) return { kind: 'load', format: 'metrics-data', why: 'aws cloudwatch get-metric-data output' };
+    if (has(p, 'Datapoints')) return { kind: 'load', format: 'metrics-statistics', why: 'aws cloudwatch get-metric-statistics output' };
+    for (const [keys, what] of UNSUPPORTED_TOP_KEYS) {
+      if (has(p, ...keys)) return { kind: 'skip', why: `${what}: recognised, not used by lambda-forensics` };
+    }
+  }
+  if (p.top === 'array') {
+    if (p.arrayElem.get('') === undefined && p.firstComplete)
+      return { kind: 'skip', why: 'empty JSON array', issue: { code: 'empty-file', message: 'empty JSON array; nothing to import' } };
+    if (looksLikeCloudTrailRecord(p, '[].')) return { kind: 'load', format: 'cloudtrail-array', why: 'JSON array of CloudTrail records' };
+    if (looksLikeLookupEvent(p, '[].')) return { kind: 'load', format: 'cloudtrail-lookup-array', why: 'JSON array of lookup-events Event objects' };
+  }
+  const shape =
+    p.top === 'array'
+      ? `a JSON array of ${p.arrayElem.get('') ?? 'unknown'} values`
+      : `a JSON object with keys ${[...p.keys].filter((k) => !k.includes('.') && !k.includes('[')).slice(0, 6).join(', ') || '(none)'}`;
+  return {
+    kind: 'skip',
+    why: `unrecognised JSON: ${shape}`,
+    issue: { code: 'unknown-format', message: `unrecognised JSON shape (${shape}); use --source to force a format if this is an AWS export` },
+  };
+}
+
+function detectText(text: string): Detection {
+  const lines = text.split('\n').slice(0, 20).map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');
+  const first = lines[0] ?? '';
+  if (FLOW_HEADER_RE.test(first) && first.split(' ').length >= 2 && !/\d/.test(first))
+    return { kind: 'load', format: 'flow-text', why: 'VPC flow log text with a header line' };
+  if (FLOW_V2_RE.test(first)) return { kind: 'load', format: 'flow-text', why: 'VPC flow log text, default format without header' };
+  const m = EXPORT_LINE_RE.exec(first);
+  if (m) {
+    const kind = classifyMessage(m[2]);
+    if (kind === 'cloudtrail') return { kind: 'load', format: 'cloudtrail-cwl-export', why: 'CloudWatch Logs S3 export of CloudTrail records' };
+    if (kind === 'flow') return { kind: 'load', format: 'flow-cwl-export', why: 'CloudWatch Logs S3 export of flow-log records' };
+    return { kind: 'load', format: 'lambda-logs-export', why: 'CloudWatch Logs S3 export (timestamp-prefixed lines)' };
+  }
+  if (/^aws_s3_export_task_access_test$|^Permission Check Successful/.test(first))
+    return { kind: 'skip', why: 'CloudWatch Logs export permission-check object' };
+  return {
+    kind: 'skip',
+    why: 'unrecognised text',
+    issue: { code: 'unknown-format', message: `unrecognised text format (first line: ${JSON.stringify(first.slice(0, 80))}); use --source to force a format` },
+  };
+}

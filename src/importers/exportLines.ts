@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import { EXPORT_LINE_RE } from './detect.ts';
+import type { IssueInput } from './types.ts';
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+const strict = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads a CloudWatch Logs export-to-S3 file: one event per line, `<ISO timestamp> <message>`.
+ * Lines are split on \n only: the Lambda runtimes write a multi-line message (a Python
+ * traceback, say) as one event with \r between its lines, and DuckDB's CSV reader would split
+ * those. A line that does not start with a timestamp continues the event before it.
+ * `onEvent` receives the 1-based line number where the event starts.
+ */
+export async function readExportLines(
+  path: string,
+  onEvent: (lineNo: number, timestamp: string, message: string) => void,
+  onIssue: (issue: IssueInput) => void,
+): Promise<number> {
+  let input: NodeJS.ReadableStream = fs.createReadStream(path, { highWaterMark: 1 << 20 });
+  const fd = await fs.promises.open(path, 'r');
+  const magic = Buffer.alloc(2);
+  await fd.read(magic, 0, 2, 0);
+  await fd.close();
+  if (magic[0] === 0x1f && magic[1] === 0x8b) input = input.pipe(zlib.createGunzip());
+
+  let lineNo = 0;
+  let events = 0;
+  let pending: { line: number; ts: string; msg: string } | undefined;
+  let carry: Buffer = Buffer.alloc(0);
+  const flush = () => {
+    if (pending) {
+      onEvent(pending.line, pending.ts, pending.msg);
+      events++;
+      pending = undefined;
+    }
+  };
+  const handleLine = (bytes: Buffer) => {
+    lineNo++;
+    let text: string;
+    try {
+      text = strict.decode(bytes);
+    } catch {
+      text = decoder.decode(bytes);
+      onIssue({
+        location: `line ${lineNo}`,
+        severity: 'warning',
+        code: 'invalid-utf8',
+        message: 'line holds bytes that are not UTF-8; they were replaced with U+FFFD',
+      });
+    }
+    if (text.trim() === '') return;
+    const m = EXPORT_LINE_RE.exec(text);
+    if (m) {
+      flush();
+      pending = { line: lineNo, ts: m[1]!, msg: m[2]! };
+    } else if (pending) {
+      pending.msg += `\n${text}`;
+    } else {
+      onIssue({
+        location: `line ${lineNo}`,
+        severity: 'warning',
+        code: 'no-timestamp',
+        message: 'line does not start with an ISO timestamp and follows no event; skipped',
+      });
+    }
+  };
+
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    let buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(0x0a, start);
+      if (nl < 0) break;
+      handleLine(buf.subarray(start, nl));
+      start = nl + 1;
+    }
+    carry = Buffer.from(buf.subarray(start));
+    buf = carry;
+  }
+  if (carry.length) handleLine(carry);
+  flush();
+  return events;
+}

@@ -1,0 +1,386 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { listValue } from '@duckdb/node-api';
+import type { Db } from '../db/connection.ts';
+import { UserError, errorMessage } from '../errors.ts';
+import { Progress } from '../util/progress.ts';
+import { cleanReaderError, readerErrorLocation } from './common.ts';
+import { detect, type Detection } from './detect.ts';
+import { allFormats, importerFor } from './registry.ts';
+import { readFacts, type FileFacts } from './sniff.ts';
+import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
+
+export interface RunImportOptions extends ImportOptions {
+  /** Force this format id for every file (skips detection). */
+  source?: string;
+  /** Try again files whose earlier import was skipped or failed. */
+  retry?: boolean;
+  /** Show progress on stderr (default: when stderr is a TTY). */
+  progress?: boolean;
+  /** Largest batch of uncompressed bytes read by one DuckDB scan. */
+  batchBytes?: number;
+}
+
+export interface FileReport {
+  path: string;
+  status: 'loaded' | 'skipped' | 'failed' | 'already-imported';
+  format?: string;
+  reason?: string;
+  rows: number;
+  duplicates: number;
+  issues: number;
+}
+
+export interface ImportSummary {
+  files: FileReport[];
+  rowsBySource: Record<string, number>;
+  duplicates: number;
+  issues: number;
+  seconds: number;
+}
+
+const READ_CONCURRENCY = 4;
+
+/** Lists the files under the given paths (directories walked recursively, sorted). */
+export function collectFiles(paths: string[], exclude: Set<string>): Array<{ abs: string; display: string }> {
+  const out: Array<{ abs: string; display: string }> = [];
+  const seen = new Set<string>();
+  const visit = (p: string, display: string) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UserError(`No such file or directory: ${display}`, { hint: 'Check the path you passed to import.' });
+    }
+    if (st.isDirectory()) {
+      const real = fs.realpathSync(p);
+      if (seen.has(real)) return;
+      seen.add(real);
+      for (const name of fs.readdirSync(p).sort()) visit(path.join(p, name), path.join(display, name));
+    } else if (st.isFile()) {
+      const abs = path.resolve(p);
+      if (exclude.has(abs) || seen.has(abs)) return;
+      seen.add(abs);
+      out.push({ abs, display });
+    }
+  };
+  for (const p of paths) visit(p, p);
+  return out;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function insertIssues(db: Db, fileId: number | null, displayPath: string, issues: IssueInput[]): Promise<void> {
+  for (const is of issues) {
+    await db.run(
+      `INSERT INTO import_issues VALUES ($file_id, $path, $location, $severity, $code, $message, now())`,
+      {
+        file_id: fileId,
+        path: displayPath,
+        location: is.location ?? null,
+        severity: is.severity,
+        code: is.code,
+        message: is.message,
+      },
+    );
+  }
+}
+
+interface LedgerRow {
+  fileId: number;
+  displayPath: string;
+  size: number;
+  sha256: string;
+  format: string | null;
+  source: string | null;
+  status: 'loaded' | 'skipped' | 'failed';
+  reason: string | null;
+  outcome: FileOutcome;
+  ms: number;
+}
+
+async function insertLedger(db: Db, r: LedgerRow): Promise<void> {
+  await db.run(
+    `INSERT INTO import_files (file_id, path, size_bytes, sha256, format, source, status, reason, rows_loaded,
+       rows_duplicate, rows_rejected, issues, log_group, log_group_method, imported_at, duration_ms)
+     VALUES ($id, $path, $size, $sha, $format, $source, $status, $reason, $loaded, $dup, $rej, $issues,
+       $log_group, $method, now(), $ms)`,
+    {
+      id: r.fileId,
+      path: r.displayPath,
+      size: r.size,
+      sha: r.sha256,
+      format: r.format,
+      source: r.source,
+      status: r.status,
+      reason: r.reason,
+      loaded: r.outcome.rowsLoaded,
+      dup: r.outcome.rowsDuplicate,
+      rej: r.outcome.rowsRejected,
+      issues: r.outcome.issues.length,
+      log_group: r.outcome.logGroup ?? null,
+      method: r.outcome.logGroupMethod ?? null,
+      ms: r.ms,
+    },
+  );
+  await insertIssues(db, r.fileId, r.displayPath, r.outcome.issues);
+}
+
+export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
+  const t0 = Date.now();
+  if (opts.source && !allFormats().includes(opts.source)) {
+    throw new UserError(`Unknown --source '${opts.source}'.`, { hint: `Known formats: ${allFormats().join(', ')}` });
+  }
+  const dbPath = db.options.path === ':memory:' ? undefined : path.resolve(db.options.path);
+  const exclude = new Set(dbPath ? [dbPath, `${dbPath}.wal`] : []);
+  const listed = collectFiles(inputs, exclude).filter((f) => !(dbPath && f.abs.startsWith(`${dbPath}.tmp${path.sep}`)));
+
+  const reports: FileReport[] = [];
+  const readProgress = new Progress('reading', listed.length, 0, opts.progress);
+  const facts: FileFacts[] = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
+    const r = await readFacts(f.abs);
+    readProgress.advance(1, 0);
+    return r;
+  });
+  readProgress.done();
+
+  // Ledger: a file already seen (same sha256) is not imported again.
+  const shas = [...new Set(facts.map((f) => f.sha256))];
+  const known = new Map<string, { status: string; file_id: bigint }>();
+  if (shas.length) {
+    for (const r of await db.all<{ sha256: string; status: string; file_id: bigint }>(
+      `SELECT sha256, status, file_id FROM import_files WHERE sha256 IN (SELECT unnest($shas))`,
+      { shas: listValue(shas) },
+    ))
+      known.set(r.sha256, r);
+  }
+
+  const retryable = (status: string) => status !== 'loaded' && (opts.retry || opts.source !== undefined);
+  const pendingRetry: bigint[] = [];
+  const todo: Array<{ facts: FileFacts; display: string; det: Detection }> = [];
+  const seenSha = new Map<string, string>();
+  for (let i = 0; i < listed.length; i++) {
+    const f = facts[i]!;
+    const display = listed[i]!.display;
+    const prior = known.get(f.sha256);
+    if (prior && !retryable(prior.status)) {
+      reports.push({ path: display, status: 'already-imported', reason: `same content already in the ledger (${prior.status})`, rows: 0, duplicates: 0, issues: 0 });
+      continue;
+    }
+    if (prior) pendingRetry.push(prior.file_id);
+    const dupOf = seenSha.get(f.sha256);
+    if (dupOf !== undefined) {
+      reports.push({ path: display, status: 'already-imported', reason: `same content as ${dupOf}`, rows: 0, duplicates: 0, issues: 0 });
+      continue;
+    }
+    seenSha.set(f.sha256, display);
+    let det: Detection;
+    if (opts.source && !f.readError) det = { kind: 'load', format: opts.source, why: 'forced with --source' };
+    else det = detect(f);
+    if (det.kind === 'load' && !importerFor(det.format)) {
+      det = {
+        kind: 'skip',
+        why: `recognised as ${det.format} (${det.why}), but this version has no importer for it`,
+        issue: { code: 'no-importer', message: `format ${det.format} is recognised but not loaded by this version` },
+      };
+    }
+    todo.push({ facts: f, display, det });
+  }
+
+  if (pendingRetry.length) {
+    await db.transaction(async () => {
+      await db.run('DELETE FROM import_issues WHERE file_id IN (SELECT unnest($ids))', { ids: listValue(pendingRetry) });
+      await db.run('DELETE FROM import_files WHERE file_id IN (SELECT unnest($ids))', { ids: listValue(pendingRetry) });
+    });
+  }
+
+  // Allocate ledger ids up front, so staged rows can carry them.
+  const ids = todo.length
+    ? (await db.all<{ id: bigint }>(`SELECT nextval('import_files_seq') AS id FROM range($n)`, { n: todo.length })).map((r) => Number(r.id))
+    : [];
+
+  // Skipped files: one ledger row each.
+  const skipped = todo.filter((t) => t.det.kind === 'skip');
+  if (skipped.length) {
+    await db.transaction(async () => {
+      for (const t of skipped) {
+        const det = t.det as Extract<Detection, { kind: 'skip' }>;
+        const outcome: FileOutcome = { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
+        if (det.issue) outcome.issues.push({ severity: det.issue.code === 'corrupt-gzip' || det.issue.code === 'unreadable' ? 'error' : 'warning', ...det.issue });
+        await insertLedger(db, {
+          fileId: ids[todo.indexOf(t)]!,
+          displayPath: t.display,
+          size: t.facts.size,
+          sha256: t.facts.sha256,
+          format: null,
+          source: null,
+          status: det.issue?.code === 'corrupt-gzip' || det.issue?.code === 'unreadable' ? 'failed' : 'skipped',
+          reason: det.why,
+          outcome,
+          ms: 0,
+        });
+        reports.push({
+          path: t.display,
+          status: det.issue?.code === 'corrupt-gzip' || det.issue?.code === 'unreadable' ? 'failed' : 'skipped',
+          reason: det.why,
+          rows: 0,
+          duplicates: 0,
+          issues: outcome.issues.length,
+        });
+      }
+    });
+  }
+
+  // Loadable files, grouped by importer.
+  const entries: Array<FileEntry & { importer: Importer }> = [];
+  todo.forEach((t, i) => {
+    if (t.det.kind !== 'load') return;
+    entries.push({
+      fileId: ids[i]!,
+      path: t.facts.path,
+      displayPath: t.display,
+      size: t.facts.size,
+      contentBytes: t.facts.contentBytes ?? t.facts.size,
+      sha256: t.facts.sha256,
+      gzip: t.facts.gzip,
+      mtimeMs: t.facts.mtimeMs,
+      format: t.det.format,
+      importer: importerFor(t.det.format)!,
+    });
+  });
+  const totalBytes = entries.reduce((a, e) => a + e.size, 0);
+  const progress = new Progress('importing', entries.length, totalBytes, opts.progress);
+  const rowsBySource: Record<string, number> = {};
+  const touched = new Set<Importer>();
+  const batchBytes = opts.batchBytes ?? 512 * 1024 * 1024;
+
+  const loadBatch = async (importer: Importer, files: typeof entries): Promise<void> => {
+    const started = Date.now();
+    try {
+      const outcomes = await db.transaction(async () => {
+        await db.run(
+          'CREATE OR REPLACE TEMP TABLE batch_files (file_id BIGINT, path VARCHAR, display_path VARCHAR, format VARCHAR)',
+        );
+        const app = await db.conn.createAppender('batch_files', 'main', 'temp');
+        for (const f of files) {
+          app.appendBigInt(BigInt(f.fileId));
+          app.appendVarchar(f.path);
+          app.appendVarchar(f.displayPath);
+          app.appendVarchar(f.format);
+          app.endRow();
+        }
+        app.flushSync();
+        app.closeSync();
+        const outcomes = await importer.load({ db, options: opts, files });
+        const ms = (Date.now() - started) / files.length;
+        for (const f of files) {
+          const o = outcomes.get(f.fileId) ?? { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
+          await insertLedger(db, {
+            fileId: f.fileId,
+            displayPath: f.displayPath,
+            size: f.size,
+            sha256: f.sha256,
+            format: f.format,
+            source: importer.source,
+            status: o.skippedReason ? 'skipped' : 'loaded',
+            reason: o.skippedReason ?? o.note ?? null,
+            outcome: o,
+            ms,
+          });
+        }
+        await db.run('DROP TABLE IF EXISTS batch_files');
+        return outcomes;
+      });
+      for (const f of files) {
+        const o = outcomes.get(f.fileId)!;
+        rowsBySource[importer.source] = (rowsBySource[importer.source] ?? 0) + (o?.rowsLoaded ?? 0);
+        reports.push({
+          path: f.displayPath,
+          status: o?.skippedReason ? 'skipped' : 'loaded',
+          format: f.format,
+          reason: o?.skippedReason ?? o?.note,
+          rows: o?.rowsLoaded ?? 0,
+          duplicates: o?.rowsDuplicate ?? 0,
+          issues: o?.issues.length ?? 0,
+        });
+      }
+      touched.add(importer);
+      progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));
+    } catch (e) {
+      if (files.length > 1) {
+        const mid = Math.ceil(files.length / 2);
+        await loadBatch(importer, files.slice(0, mid));
+        await loadBatch(importer, files.slice(mid));
+        return;
+      }
+      const f = files[0]!;
+      const msg = errorMessage(e);
+      const issue: IssueInput = {
+        location: readerErrorLocation(msg),
+        severity: 'error',
+        code: 'load-failed',
+        message: `${f.format}: ${cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
+      };
+      await db.transaction(() =>
+        insertLedger(db, {
+          fileId: f.fileId,
+          displayPath: f.displayPath,
+          size: f.size,
+          sha256: f.sha256,
+          format: f.format,
+          source: importer.source,
+          status: 'failed',
+          reason: issue.message,
+          outcome: { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] },
+          ms: Date.now() - started,
+        }),
+      );
+      reports.push({ path: f.displayPath, status: 'failed', format: f.format, reason: issue.message, rows: 0, duplicates: 0, issues: 1 });
+      progress.advance(1, f.size);
+    }
+  };
+
+  const byImporter = new Map<Importer, typeof entries>();
+  for (const e of entries) byImporter.set(e.importer, [...(byImporter.get(e.importer) ?? []), e]);
+  for (const [importer, files] of byImporter) {
+    let batch: typeof entries = [];
+    let bytes = 0;
+    for (const f of files) {
+      if (batch.length && (batch.length >= importer.maxBatchFiles || bytes + f.contentBytes > batchBytes)) {
+        await loadBatch(importer, batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(f);
+      bytes += f.contentBytes;
+    }
+    if (batch.length) await loadBatch(importer, batch);
+  }
+  progress.done();
+
+  for (const importer of touched) {
+    if (importer.finalize) await db.transaction(() => importer.finalize!(db));
+  }
+  await db.run('CHECKPOINT');
+
+  const order = new Map(listed.map((l, i) => [l.display, i]));
+  reports.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));
+  return {
+    files: reports,
+    rowsBySource,
+    duplicates: reports.reduce((a, r) => a + r.duplicates, 0),
+    issues: reports.reduce((a, r) => a + r.issues, 0),
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,73 @@
+import type { Db } from '../db/connection.ts';
+
+/** A file that passed detection and is about to be loaded. */
+export interface FileEntry {
+  fileId: number;
+  path: string; // absolute
+  displayPath: string; // as given on the command line
+  size: number;
+  contentBytes: number;
+  sha256: string;
+  gzip: boolean;
+  mtimeMs: number;
+  format: string;
+}
+
+export interface IssueInput {
+  /** "line 12", "record 4"; undefined when the whole file is concerned */
+  location?: string;
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+}
+
+/** What loading did with one file. */
+export interface FileOutcome {
+  rowsLoaded: number;
+  rowsDuplicate: number;
+  rowsRejected: number;
+  issues: IssueInput[];
+  /** Set to mark a file that held nothing to load (for example Insights-only CloudTrail). */
+  skippedReason?: string;
+  logGroup?: string;
+  logGroupMethod?: string;
+  /** Free-text note for the ledger's reason column (e.g. how snapshot_time was chosen). */
+  note?: string;
+}
+
+export function emptyOutcome(): FileOutcome {
+  return { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
+}
+
+export interface ImportOptions {
+  /** --log-group: the log group of CloudWatch Logs exports that do not carry one. */
+  logGroup?: string;
+  /** --snapshot-time for ENI snapshots (ISO). */
+  snapshotTime?: string;
+}
+
+export interface LoadContext {
+  db: Db;
+  options: ImportOptions;
+  /** The batch's files are also in temp table `batch_files(file_id BIGINT, path VARCHAR, display_path VARCHAR)`. */
+  files: FileEntry[];
+}
+
+/**
+ * One importer per format family. `load` runs inside a transaction opened by the caller; it
+ * either returns an outcome for every file of the batch or throws, in which case the caller
+ * rolls back and retries the batch in halves until the bad file stands alone.
+ */
+export interface Importer {
+  /** Format ids (from detect.ts) this importer loads. */
+  formats: string[];
+  /** Table family written to, e.g. 'cloudtrail'. */
+  source: string;
+  /** Short text for --help and the README. */
+  description: string;
+  /** Files per DuckDB scan; 1 for importers that parse in JS. */
+  maxBatchFiles: number;
+  load(ctx: LoadContext): Promise<Map<number, FileOutcome>>;
+  /** Runs once at the end of an import that loaded any file of this importer (e.g. to rebuild derived tables). */
+  finalize?(db: Db): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Db } from '../../src/db/connection.ts';
+import { ensureSchema } from '../../src/db/schema.ts';
+import { runImport, type RunImportOptions, type ImportSummary } from '../../src/importers/run.ts';
+
+export const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const FIXTURES = path.join(TEST_DIR, 'fixtures');
+export const REAL = path.join(FIXTURES, 'real');
+
+/** A fresh in-memory database with the schema, TimeZone pinned to UTC (connection.ts does it). */
+export async function memoryDb(): Promise<Db> {
+  const db = await Db.open({ path: ':memory:', threads: 2 });
+  await ensureSchema(db);
+  return db;
+}
+
+export async function withMemoryDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await memoryDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export async function importPaths(db: Db, paths: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
+  return runImport(db, paths, { progress: false, ...opts });
+}
+
+/** A temp directory removed when the test process ends. */
+export function tempDir(prefix = 'lf-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export async function count(db: Db, sql: string, params?: Record<string, string | number | null>): Promise<number> {
+  return Number(await db.scalar(sql, params));
+}
