@@ -6,6 +6,7 @@ import { UserError, errorMessage } from '../errors.ts';
 import { Progress } from '../util/progress.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { detect, type Detection } from './detect.ts';
+import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
 import { readFacts, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
@@ -40,6 +41,11 @@ export interface ImportSummary {
 }
 
 const READ_CONCURRENCY = 4;
+/** Tuning and test knobs (undocumented): files per batch cap, and a line on stderr per committed batch. */
+const BATCH_FILES_CAP = Number(process.env.LAMBDA_FORENSICS_BATCH_FILES) || Infinity;
+const TRACE_BATCHES = process.env.LAMBDA_FORENSICS_TRACE_BATCHES === '1';
+/** Formats read as one JSON value per line. */
+const JSON_LINES_FORMATS = new Set(['cloudtrail-jsonl', 'cloudtrail-lookup-jsonl']);
 
 /** Lists the files under the given paths (directories walked recursively, sorted). */
 export function collectFiles(paths: string[], exclude: Set<string>): Array<{ abs: string; display: string }> {
@@ -316,6 +322,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       }
       touched.add(importer);
+      if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files\n`);
       progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));
     } catch (e) {
       if (files.length > 1) {
@@ -326,11 +333,15 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       }
       const f = files[0]!;
       const msg = errorMessage(e);
+      // DuckDB's JSON errors name a line near the problem, not always the line itself.
+      const located = /Malformed JSON|invalid UTF-8|JSON/i.test(msg)
+        ? await locateJsonProblem(f.path, JSON_LINES_FORMATS.has(f.format)).catch(() => undefined)
+        : undefined;
       const issue: IssueInput = {
-        location: readerErrorLocation(msg),
+        location: located?.location ?? readerErrorLocation(msg),
         severity: 'error',
         code: 'load-failed',
-        message: `${f.format}: ${cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
+        message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
       };
       await db.transaction(() =>
         insertLedger(db, {
@@ -357,7 +368,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     let batch: typeof entries = [];
     let bytes = 0;
     for (const f of files) {
-      if (batch.length && (batch.length >= importer.maxBatchFiles || bytes + f.contentBytes > batchBytes)) {
+      if (batch.length && (batch.length >= Math.min(importer.maxBatchFiles, BATCH_FILES_CAP) || bytes + f.contentBytes > batchBytes)) {
         await loadBatch(importer, batch);
         batch = [];
         bytes = 0;

@@ -78,7 +78,7 @@ function toArrowValue(v: unknown, type: DataType): unknown {
   if (typeof v === 'string') return v;
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof Date) return v.toISOString();
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? (Number.isSafeInteger(Number(x)) ? Number(x) : x.toString()) : x));
 }
 
 /**

@@ -30,10 +30,15 @@ export async function importPaths(db: Db, paths: string[], opts: RunImportOption
   return runImport(db, paths, { progress: false, ...opts });
 }
 
+const tempDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
 /** A temp directory removed when the test process ends. */
 export function tempDir(prefix = 'lf-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  tempDirs.push(dir);
   return dir;
 }
 

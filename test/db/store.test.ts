@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { Db } from '../../src/db/connection.ts';
+import { cli, cliAsync } from '../helpers/cli.ts';
+import { tempDir } from '../helpers/db.ts';
+
+function writeTrail(dir: string, files: number, perFile: number): number {
+  let n = 0;
+  for (let f = 0; f < files; f++) {
+    const recs = [];
+    for (let i = 0; i < perFile; i++, n++) {
+      recs.push({
+        eventVersion: '1.09',
+        eventID: `e-${f}-${i}`,
+        eventTime: new Date(Date.UTC(2026, 2, 10) + n * 1000).toISOString().replace('.000', ''),
+        eventSource: 's3.amazonaws.com',
+        eventName: 'GetObject',
+        awsRegion: 'eu-west-1',
+        userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/u' },
+        requestParameters: { bucketName: 'b', key: `k/${'x'.repeat(200)}/${n}` },
+      });
+    }
+    fs.writeFileSync(path.join(dir, `111122223333_CloudTrail_eu-west-1_${f}.json.gz`), zlib.gzipSync(JSON.stringify({ Records: recs })));
+  }
+  return n;
+}
+
+describe('database file', () => {
+  it('is created with its schema on first use, at --db', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'nested', 'case.duckdb');
+    const r = cli(['query', '--db', db, 'SELECT 1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No database at .*case.duckdb/);
+    const imp = cli(['import', '--db', db, dir]);
+    expect(imp.code).toBe(0);
+    const q = cli(['query', '--db', db, '--format', 'json', "SELECT table_name FROM information_schema.tables WHERE table_name IN ('import_files','import_issues','cloudtrail_events') ORDER BY 1"]);
+    expect(JSON.parse(q.stdout)).toEqual([{ table_name: 'cloudtrail_events' }, { table_name: 'import_files' }, { table_name: 'import_issues' }]);
+  });
+
+  it('a second writer gets a clear message naming the holder, exit code 3, no stack trace', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'locked.duckdb');
+    const holder = await Db.open({ path: file });
+    try {
+      const r = cli(['import', '--db', file, dir]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(/^error: The database .*locked.duckdb is locked by another process \(.*PID \d+.*\)\.\nhint: Wait for that import to finish/);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('--memory-limit and --threads reach DuckDB, and spilling goes next to the db', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 's.duckdb');
+    expect(cli(['import', '--db', file, dir]).code).toBe(0);
+    const r = cli(['query', '--db', file, '--memory-limit', '512MB', '--threads', '1', '--format', 'json',
+      "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d"]);
+    const [row] = JSON.parse(r.stdout);
+    expect(row.t).toBe(1);
+    expect(row.m).toMatch(/^(488\.2 MiB|512\.0 MB|488 MiB)/);
+    expect(row.d).toBe(`${file}.tmp`);
+  });
+
+  it('survives kill -9 in the middle of an import; running it again completes without duplicates', async () => {
+    const dir = tempDir();
+    const data = path.join(dir, 'trail');
+    fs.mkdirSync(data);
+    const total = writeTrail(data, 120, 100);
+    const file = path.join(dir, 'k.duckdb');
+    const child = cliAsync(['import', '--db', file, data], { env: { LAMBDA_FORENSICS_BATCH_FILES: '5', LAMBDA_FORENSICS_TRACE_BATCHES: '1' } });
+    // small batches and a trace line per committed batch, so the kill lands between commits or inside one
+    const killed = await new Promise<boolean>((resolve) => {
+      let seen = 0;
+      child.stderr.on('data', (d: Buffer) => {
+        seen += (d.toString().match(/batch committed/g) ?? []).length;
+        if (seen >= 3 && !child.killed) {
+          child.kill('SIGKILL');
+          resolve(true);
+        }
+      });
+      child.on('exit', () => resolve(false));
+    });
+    void killed;
+    await new Promise((r) => child.on('exit', r));
+    expect(child.signalCode).toBe('SIGKILL');
+    const mid = cli(['query', '--db', file, '--format', 'json', 'SELECT (SELECT count(*) FROM cloudtrail_events) AS events, (SELECT count(*) FROM import_files) AS files, (SELECT coalesce(sum(rows_loaded),0) FROM import_files) AS ledger_rows']);
+    expect(mid.code).toBe(0);
+    const m = JSON.parse(mid.stdout)[0];
+    expect(m.events).toBeLessThan(total);
+    expect(m.events).toBe(m.ledger_rows); // what the ledger says is exactly what is in the table
+    const again = cli(['import', '--db', file, data]);
+    expect(again.code).toBe(0);
+    const end = JSON.parse(cli(['query', '--db', file, '--format', 'json', 'SELECT count(*) AS n, count(DISTINCT event_id) AS d, (SELECT count(*) FROM import_files) AS files FROM cloudtrail_events']).stdout)[0];
+    expect(end).toEqual({ n: total, d: total, files: 120 });
+  }, 120_000);
+});
