@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { detect, classifyMessage } from '../../src/importers/detect.ts';
+import { scanJsonPrefix } from '../../src/importers/jsonPrefix.ts';
+import type { FileFacts } from '../../src/importers/sniff.ts';
+
+function facts(content: string | Buffer, extra: Partial<FileFacts> = {}): FileFacts {
+  const head = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  return { path: '/x', size: head.length, mtimeMs: 0, sha256: 'x', gzip: false, parquet: false, head, headIsAll: true, contentBytes: head.length, ...extra };
+}
+const fmt = (content: string) => {
+  const d = detect(facts(content));
+  return d.kind === 'load' ? d.format : `skip: ${d.why}`;
+};
+
+describe('JSON prefix scanner', () => {
+  it('records key paths, first strings and array element types from a cut-off prefix', () => {
+    const p = scanJsonPrefix('{"Records":[{"eventVersion":"1.08","userIdentity":{"type":"IAMUser"},"eventID":"a"},{"eventVersion":"1.0');
+    expect(p.top).toBe('object');
+    expect(p.keys.has('Records')).toBe(true);
+    expect(p.keys.has('Records[].eventVersion')).toBe(true);
+    expect(p.keys.has('Records[].userIdentity.type')).toBe(true);
+    expect(p.strings.get('Records[].userIdentity.type')).toBe('IAMUser');
+    expect(p.arrayElem.get('Records')).toBe('object');
+    expect(p.firstComplete).toBe(false);
+  });
+  it('tells JSON Lines from one document', () => {
+    expect(scanJsonPrefix('{"a":1}\n{"a":2}\n').newlineSeparated).toBe(true);
+    expect(scanJsonPrefix('{"a":1}').newlineSeparated).toBe(false);
+    expect(scanJsonPrefix('[1,2]').arrayElem.get('')).toBe('number');
+  });
+  it('handles escapes inside strings', () => {
+    const p = scanJsonPrefix('{"k":"a\\"}b","m":"x"}');
+    expect(p.strings.get('k')).toBe('a"}b');
+    expect(p.strings.get('m')).toBe('x');
+  });
+});
+
+describe('format detection by content', () => {
+  const rec = { eventVersion: '1.08', eventID: 'e', eventTime: '2026-01-01T00:00:00Z', eventName: 'X', eventSource: 's' };
+  it.each([
+    [JSON.stringify({ Records: [rec] }), 'cloudtrail-records'],
+    [JSON.stringify({ Records: [] }), 'cloudtrail-records'],
+    [JSON.stringify({ Records: [rec] }, null, 4), 'cloudtrail-records'],
+    [JSON.stringify([rec, rec], null, 2), 'cloudtrail-array'],
+    [`${JSON.stringify(rec)}\n${JSON.stringify(rec)}\n`, 'cloudtrail-jsonl'],
+    [JSON.stringify({ Events: [{ EventId: 'e', EventName: 'X', CloudTrailEvent: JSON.stringify(rec) }] }), 'cloudtrail-lookup'],
+    [`${JSON.stringify({ EventId: 'e', EventName: 'X', CloudTrailEvent: '{}' })}\n`, 'cloudtrail-lookup-jsonl'],
+    [JSON.stringify([{ EventId: 'e', EventName: 'X', CloudTrailEvent: '{}' }]), 'cloudtrail-lookup-array'],
+    [JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'aws-cloudtrail-logs', logEvents: [{ id: '1', timestamp: 1, message: JSON.stringify(rec) }] }), 'cloudtrail-cwl-subscription'],
+    [JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: '/aws/lambda/f', logEvents: [{ id: '1', timestamp: 1, message: 'START RequestId: x' }] }), 'lambda-logs-subscription'],
+    [JSON.stringify({ messageType: 'DATA_MESSAGE', logGroup: 'vpc', logEvents: [{ id: '1', timestamp: 1, message: '2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK' }] }), 'flow-cwl-subscription'],
+    [JSON.stringify({ events: [{ logStreamName: 's', timestamp: 1, message: JSON.stringify(rec), eventId: '1' }], searchedLogStreams: [] }), 'cloudtrail-cwl-events'],
+    [JSON.stringify({ events: [{ timestamp: 1, message: 'hello', ingestionTime: 2 }], nextForwardToken: 'f' }), 'lambda-logs-events'],
+    [JSON.stringify({ nextForwardToken: 'f', events: [{ timestamp: 1, message: 'hello' }] }), 'lambda-logs-events'],
+    [`2026-03-10T10:00:00.000Z START RequestId: 8c4b Version: $LATEST\n`, 'lambda-logs-export'],
+    [`2026-03-10T10:00:00.000Z ${JSON.stringify(rec)}\n`, 'cloudtrail-cwl-export'],
+    [`2026-03-10T10:00:00.000Z 2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK\n`, 'flow-cwl-export'],
+    ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK\n', 'flow-text'],
+    ['2 123456789012 eni-0abc 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK\n', 'flow-text'],
+    [JSON.stringify({ exportTasks: [{ taskId: 't', logGroupName: '/aws/lambda/f' }] }), 'log-export-tasks'],
+    [JSON.stringify({ NetworkInterfaces: [] }), 'eni-snapshot'],
+    [JSON.stringify({ Functions: [] }), 'lambda-functions'],
+    [JSON.stringify({ Configuration: { FunctionName: 'f' }, Code: {} }), 'lambda-function'],
+    [JSON.stringify({ FunctionName: 'f', FunctionArn: 'arn' }), 'lambda-function'],
+    [JSON.stringify({ Policy: '{}', RevisionId: 'r' }), 'lambda-policy'],
+    [JSON.stringify({ FunctionUrl: 'https://x', FunctionArn: 'arn', AuthType: 'NONE' }), 'lambda-url-config'],
+    [JSON.stringify({ UserDetailList: [], GroupDetailList: [], RoleDetailList: [], Policies: [] }), 'iam-authorization-details'],
+    [JSON.stringify({ MetricDataResults: [] }), 'metrics-data'],
+    [JSON.stringify({ Label: 'Invocations', Datapoints: [] }), 'metrics-statistics'],
+  ])('%#: %s', (content, expected) => {
+    expect(fmt(content)).toBe(expected);
+  });
+
+  it('skips what it recognises but does not load, with the reason and without an issue', () => {
+    for (const [content, why] of [
+      [JSON.stringify({ digestStartTime: 'x', digestEndTime: 'y', digestS3Object: 'o' }), 'CloudTrail digest file (integrity hashes, no events)'],
+      [JSON.stringify({ trailList: [] }), 'aws cloudtrail describe-trails output: recognised, not used by lambda-forensics'],
+      [JSON.stringify({ UserId: 'u', Account: 'a', Arn: 'arn' }), 'aws sts get-caller-identity output: recognised, not used by lambda-forensics'],
+      [JSON.stringify({ messageType: 'CONTROL_MESSAGE', logEvents: [] }), 'CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)'],
+    ] as const) {
+      const d = detect(facts(content));
+      expect(d).toEqual({ kind: 'skip', why });
+    }
+  });
+
+  it('reports what it cannot recognise, with an issue', () => {
+    const d = detect(facts('hello world\n'));
+    expect(d).toMatchObject({ kind: 'skip', why: 'unrecognised text', issue: { code: 'unknown-format' } });
+    expect(detect(facts(JSON.stringify(['a', 'b'])))).toMatchObject({ kind: 'skip', why: 'unrecognised JSON: a JSON array of string values' });
+  });
+
+  it('classifies CloudWatch Logs messages', () => {
+    expect(classifyMessage('REPORT RequestId: x\tDuration: 1 ms')).toBe('lambda');
+    expect(classifyMessage('{"time":"2026-01-01","type":"platform.start","record":{}}')).toBe('lambda');
+    expect(classifyMessage('{"eventVersion":"1.08","eventTime":"x","eventSource":"s"}')).toBe('cloudtrail');
+    expect(classifyMessage('2 unknown eni-0abc - - - - - - - 1 2 - NODATA')).toBe('flow');
+  });
+});
