@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { UserError, errorMessage } from '../errors.ts';
 import { terminalSafe } from '../output/printer.ts';
 import { withGlobal } from './common.ts';
+import { analyzeBuilder, analyzeCommand, type AnalyzeArgs } from './analyze.ts';
 import { demoBuilder, demoCommand, type DemoArgs } from './demo.ts';
 import { importBuilder, importCommand, type ImportArgs } from './import.ts';
 import { queryBuilder, queryCommand, type QueryArgs } from './query.ts';
@@ -37,6 +38,12 @@ export async function main(argv: string[]): Promise<number> {
       'Run read-only SQL against the database; --out exports to .parquet/.csv/.json/.arrow',
       queryBuilder,
       (a) => run(() => queryCommand(a as unknown as QueryArgs))(),
+    )
+    .command(
+      'analyze <analyzer>',
+      'Run an analyzer (or `findings` for all of them, `list` for the catalogue) against the baseline and incident windows',
+      analyzeBuilder,
+      (a) => run(() => analyzeCommand(a as unknown as AnalyzeArgs))(),
     )
     .command(
       'demo',
