@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { withDb } from '../db/connection.ts';
+import { UserError } from '../errors.ts';
 import { ensureSchema } from '../db/schema.ts';
 import { allFormats } from '../importers/registry.ts';
 import { runImport, type ImportSummary } from '../importers/run.ts';
@@ -31,6 +32,10 @@ export function importBuilder(y: Argv) {
 }
 
 export async function importCommand(a: ImportArgs): Promise<number> {
+  const snap = a['snapshot-time'];
+  if (snap !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(snap) || Number.isNaN(Date.parse(snap)))) {
+    throw new UserError(`--snapshot-time '${snap}' is not an ISO 8601 time with a zone.`, { hint: 'Write it like 2026-03-11T18:00:00Z.' });
+  }
   return withDb(dbOptions(a), async (db) => {
     await ensureSchema(db);
     const summary = await runImport(db, a.paths, {

@@ -28,7 +28,9 @@ export function classifyMessage(msg: string | undefined): MessageKind {
       return 'cloudtrail';
     return 'lambda';
   }
-  if (FLOW_V2_RE.test(t) || FLOW_HEADER_RE.test(t)) return 'flow';
+  // A flow record through CloudWatch Logs never comes with a header line, and a Lambda message may
+  // well start with a field name ("start ...", "type ..."): only a default-format record counts.
+  if (FLOW_V2_RE.test(t)) return 'flow';
   return 'lambda';
 }
 
@@ -60,10 +62,15 @@ function decodeHead(f: FileFacts): { text: string; binary: boolean } {
 }
 
 /** Which CloudWatch Logs container (and of what content) this JSON is. */
-function cwlContainer(p: JsonPrefix): Detection | undefined {
+function cwlContainer(p: JsonPrefix, text: string): Detection | undefined {
   if (has(p, 'messageType')) {
-    if (p.strings.get('messageType') === 'CONTROL_MESSAGE')
+    if (p.strings.get('messageType') === 'CONTROL_MESSAGE') {
+      // Firehose concatenates payloads: a control message may come first, with data after it
+      const data = text.search(/"messageType"\s*:\s*"DATA_MESSAGE"/);
+      const start = data > 0 ? text.lastIndexOf('{', data) : -1;
+      if (start > 0) return cwlContainer(scanJsonPrefix(text.slice(start)), text.slice(start));
       return { kind: 'skip', why: 'CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)' };
+    }
     if (!has(p, 'logEvents')) return undefined;
     const kind = classifyMessage(p.strings.get('logEvents[].message'));
     const group = p.strings.get('logGroup') ?? '';
@@ -137,7 +144,7 @@ function detectJson(text: string): Detection {
     }
     if (has(p, 'Events') && (p.arrayElem.get('Events') === undefined || looksLikeLookupEvent(p, 'Events[].')))
       return { kind: 'load', format: 'cloudtrail-lookup', why: 'aws cloudtrail lookup-events output' };
-    const cwl = cwlContainer(p);
+    const cwl = cwlContainer(p, text);
     if (cwl) return cwl;
     if (looksLikeCloudTrailRecord(p, ''))
       return { kind: 'load', format: 'cloudtrail-jsonl', why: p.newlineSeparated ? 'CloudTrail records as JSON Lines' : 'a CloudTrail record' };
@@ -150,12 +157,18 @@ function detectJson(text: string): Detection {
       return { kind: 'load', format: 'lambda-function', why: 'aws lambda get-function output' };
     if (has(p, 'FunctionName', 'FunctionArn') && !has(p, 'FunctionUrl'))
       return { kind: 'load', format: 'lambda-function', why: 'aws lambda get-function-configuration output' };
-    if (has(p, 'Policy')) return { kind: 'load', format: 'lambda-policy', why: 'aws lambda get-policy output' };
+    // Lambda get-policy prints {"Policy": "<JSON string>", "RevisionId"}; s3api get-bucket-policy prints
+    // the same string without RevisionId, and iam get-policy an object: neither is a Lambda policy.
+    if (
+      has(p, 'Policy') &&
+      ![...p.keys].some((k) => k.startsWith('Policy.')) &&
+      (has(p, 'RevisionId') || /:lambda:[^"]*:function:/.test(p.strings.get('Policy') ?? ''))
+    )
+      return { kind: 'load', format: 'lambda-policy', why: 'aws lambda get-policy output' };
     if (has(p, 'FunctionUrl') || has(p, 'FunctionUrlConfigs'))
       return { kind: 'load', format: 'lambda-url-config', why: 'aws lambda get-function-url-config output' };
-    if (has(p, 'UserDetailList') || has(p, 'RoleDetailList') || has(p, 'GroupDetailList') || has(p, 'Policies'))
-      if (has(p, 'UserDetailList') || has(p, 'RoleDetailList') || has(p, 'GroupDetailList'))
-        return { kind: 'load', format: 'iam-authorization-details', why: 'aws iam get-account-authorization-details output' };
+    if (has(p, 'UserDetailList') || has(p, 'RoleDetailList') || has(p, 'GroupDetailList'))
+      return { kind: 'load', format: 'iam-authorization-details', why: 'aws iam get-account-authorization-details output' };
     if (has(p, 'MetricDataResults')) return { kind: 'load', format: 'metrics-data', why: 'aws cloudwatch get-metric-data output' };
     if (has(p, 'Datapoints')) return { kind: 'load', format: 'metrics-statistics', why: 'aws cloudwatch get-metric-statistics output' };
     for (const [keys, what] of UNSUPPORTED_TOP_KEYS) {

@@ -96,3 +96,12 @@ describe('format detection by content', () => {
     expect(classifyMessage('2 unknown eni-0abc - - - - - - - 1 2 - NODATA')).toBe('flow');
   });
 });
+
+describe('Firehose files that start with a control message', () => {
+  it('are classified by the data messages that follow', () => {
+    const control = { messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Firehose.' }] };
+    const data = { messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'ct', logStream: 's', subscriptionFilters: ['f'], logEvents: [{ id: '1', timestamp: 1, message: JSON.stringify({ eventVersion: '1.08', eventID: 'e', eventTime: 't', eventSource: 's' }) }] };
+    expect(fmt(JSON.stringify(control) + JSON.stringify(data))).toBe('cloudtrail-cwl-subscription');
+    expect(fmt(JSON.stringify(control))).toBe('skip: CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)');
+  });
+});

@@ -1,0 +1,78 @@
+-- The function model: views over the imported tables, documented in the README.
+
+-- Every role a function has been configured with: from the configuration dumps and from
+-- CreateFunction / UpdateFunctionConfiguration request parameters in CloudTrail.
+CREATE OR REPLACE VIEW function_roles AS
+SELECT DISTINCT function_name, role_arn, lf_role_key(role_arn) AS role_key, 'config' AS source
+FROM lambda_functions WHERE function_name IS NOT NULL AND role_arn IS NOT NULL
+UNION
+SELECT DISTINCT lf_fn_name(request_parameters ->> '$.functionName'), request_parameters ->> '$.role',
+       lf_role_key(request_parameters ->> '$.role'), 'cloudtrail'
+FROM cloudtrail_events
+WHERE event_source = 'lambda.amazonaws.com' AND api_name IN ('CreateFunction', 'UpdateFunctionConfiguration')
+  AND error_code IS NULL AND (request_parameters ->> '$.role') IS NOT NULL;
+
+-- Every function known from any source, with where it was seen.
+CREATE OR REPLACE VIEW functions AS
+WITH seen AS (
+  SELECT function_name, 'config' AS source, min(last_modified) AS first_seen, max(last_modified) AS last_seen
+  FROM lambda_functions GROUP BY ALL
+  UNION ALL
+  SELECT function_name, 'logs', min(time), max(time) FROM lambda_log_events WHERE function_name IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT fn, 'cloudtrail', min(event_time), max(event_time)
+  FROM (
+    SELECT coalesce(lf_fn_name(request_parameters ->> '$.functionName'),
+                    lf_fn_name(response_elements ->> '$.functionName')) AS fn, event_time
+    FROM cloudtrail_events WHERE event_source = 'lambda.amazonaws.com'
+    UNION ALL
+    SELECT lf_fn_name(unnest(CAST(json_extract_string(resources, '$[*].ARN') AS VARCHAR[]))), event_time
+    FROM cloudtrail_events
+    WHERE resources IS NOT NULL AND CAST(resources AS VARCHAR) LIKE '%:function:%'
+  ) WHERE fn IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT lf_eni_function(description), 'eni', min(snapshot_time), max(snapshot_time)
+  FROM network_interfaces WHERE interface_type = 'lambda' AND lf_eni_function(description) IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT session_name, 'role-session', min(event_time), max(event_time)
+  FROM cloudtrail_events
+  WHERE identity_type = 'AssumedRole' AND user_agent LIKE '%exec-env/AWS_Lambda%' AND session_name IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT function_name, 'metrics', min(time), max(time) FROM lambda_metrics GROUP BY ALL
+  UNION ALL
+  SELECT function_name, 'policy', NULL, NULL FROM lambda_policy_statements WHERE function_name IS NOT NULL GROUP BY ALL
+  UNION ALL
+  SELECT function_name, 'url', min(creation_time), max(last_modified_time) FROM function_urls WHERE function_name IS NOT NULL GROUP BY ALL
+)
+SELECT
+  s.function_name,
+  list(DISTINCT s.source ORDER BY s.source) AS sources,
+  min(s.first_seen) AS first_seen,
+  max(s.last_seen) AS last_seen,
+  (SELECT string_agg(DISTINCT r.role_arn, ',' ORDER BY r.role_arn) FROM function_roles r WHERE r.function_name = s.function_name) AS role_arns
+FROM seen s
+WHERE s.function_name IS NOT NULL
+GROUP BY s.function_name;
+
+-- CloudTrail events made with a function's execution-role session: the session name is the
+-- function name, and the role is one the function was configured with (when any is known).
+-- actor 'function' is the code's own behaviour; 'lambda-service' is the Lambda service using the
+-- role (ENI management, KMS decryption of environment variables, invokedBy / AWS-service calls).
+CREATE OR REPLACE VIEW function_sessions AS
+SELECT
+  e.session_name AS function_name,
+  e.event_time, e.event_id, e.event_source, e.event_name, e.api_name,
+  e.session_issuer_arn AS role_arn,
+  e.principal_arn AS session_arn,
+  e.access_key_id, e.source_ip, e.user_agent, e.error_code, e.read_only,
+  CASE WHEN lf_is_aws_service(e.source_ip, e.user_agent, e.invoked_by) THEN 'lambda-service' ELSE 'function' END AS actor,
+  CASE WHEN EXISTS (SELECT 1 FROM function_roles r WHERE r.function_name = e.session_name)
+       THEN 'role+session-name' ELSE 'session-name' END AS method
+FROM cloudtrail_events e
+WHERE e.identity_type = 'AssumedRole'
+  AND e.session_name IS NOT NULL
+  AND e.session_name IN (SELECT function_name FROM functions)
+  AND (
+    NOT EXISTS (SELECT 1 FROM function_roles r WHERE r.function_name = e.session_name)
+    OR lf_role_key(e.session_issuer_arn) IN (SELECT r.role_key FROM function_roles r WHERE r.function_name = e.session_name)
+  );

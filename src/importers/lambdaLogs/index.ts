@@ -1,0 +1,223 @@
+import type { Db } from '../../db/connection.ts';
+import { section, sqlSections } from '../../db/sql.ts';
+import { fileListParam, maxObjectSize } from '../common.ts';
+import { readExportLines } from '../exportLines.ts';
+import { emptyOutcome, type FileEntry, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
+import { resolveLogGroup, type ResolvedLogGroup } from './logGroup.ts';
+
+const STAGE = 'staging/lambda_logs_stage.sql';
+const DERIVE = 'staging/lambda_logs_derive.sql';
+const TASKS = 'staging/lambda_logs_tasks.sql';
+const FINALIZE = 'staging/lambda_logs_finalize.sql';
+
+const LOG_FORMATS = ['lambda-logs-subscription', 'lambda-logs-events', 'lambda-logs-export'] as const;
+const TASKS_FORMAT = 'log-export-tasks';
+
+const PROBLEM_TEXT: Record<string, (given: string | null) => string> = {
+  'missing-message': () => 'log event has no message',
+  'missing-timestamp': () => 'log event has no timestamp',
+  'bad-timestamp': (given) => `log event timestamp ${JSON.stringify(given)} is not a valid time`,
+};
+
+const TASK_PROBLEM_TEXT: Record<string, string> = {
+  'missing-task-id': 'export task has no taskId',
+  'missing-log-group': 'export task has no logGroupName',
+};
+
+function addNote(o: FileOutcome, note: string): void {
+  o.note = o.note ? `${o.note}; ${note}` : note;
+}
+
+/** describe-export-tasks listings -> log_export_tasks. */
+async function loadTasks(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
+  const sql = sqlSections(TASKS);
+  await db.run(sql.get('stage')!, { files: fileListParam(files), max_object: maxObjectSize(files) });
+  await db.run(sql.get('classify')!);
+  await db.run(sql.get('insert')!);
+  const seen = new Set<number>();
+  for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; total: bigint }>(sql.get('counts')!)) {
+    const o = outcomes.get(Number(r.file_id))!;
+    seen.add(Number(r.file_id));
+    o.rowsLoaded = Number(r.loaded);
+    o.rowsDuplicate = Number(r.duplicate);
+    o.rowsRejected = Number(r.total) - o.rowsLoaded - o.rowsDuplicate;
+  }
+  for (const p of await db.all<{ file_id: bigint; record_index: bigint; disposition: string }>(sql.get('problems')!)) {
+    outcomes.get(Number(p.file_id))!.issues.push({
+      location: `record ${p.record_index}`,
+      severity: 'warning',
+      code: p.disposition,
+      message: `${TASK_PROBLEM_TEXT[p.disposition] ?? p.disposition}; export task skipped`,
+    });
+  }
+  for (const f of files) if (!seen.has(f.fileId)) addNote(outcomes.get(f.fileId)!, 'no export tasks ({"exportTasks":[]})');
+  await db.run('DROP TABLE IF EXISTS ll_tasks');
+}
+
+/** Streams an S3 export file into ll_stage; returns how many lines were skipped. */
+async function stageExportFile(db: Db, f: FileEntry, outcome: FileOutcome): Promise<number> {
+  const appender = await db.conn.createAppender('ll_stage', 'main', 'temp');
+  let skipped = 0;
+  try {
+    await readExportLines(
+      f.path,
+      (lineNo, ts, message) => {
+        appender.appendBigInt(BigInt(f.fileId));
+        appender.appendBigInt(BigInt(lineNo));
+        appender.appendNull(); // message_type
+        appender.appendNull(); // log_group: from ll_file_meta
+        appender.appendNull(); // log_stream: from ll_file_meta
+        appender.appendNull(); // ts_ms
+        appender.appendVarchar(ts);
+        appender.appendVarchar(message);
+        appender.appendNull(); // event_id: exports carry none
+        appender.endRow();
+      },
+      (issue) => {
+        if (issue.code === 'no-timestamp') skipped++;
+        outcome.issues.push(issue);
+      },
+    );
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+  return skipped;
+}
+
+/** Log groups of exported tasks known so far (including listings loaded earlier in this batch). */
+async function knownTasks(db: Db): Promise<Map<string, string>> {
+  const rows = await db.all<{ task_id: string; log_group_name: string }>(
+    'SELECT task_id, min(log_group_name) AS log_group_name FROM log_export_tasks GROUP BY task_id',
+  );
+  return new Map(rows.map((r) => [r.task_id, r.log_group_name]));
+}
+
+async function loadLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
+  const { db, options } = ctx;
+  const stage = sqlSections(STAGE);
+  await db.run(stage.get('create')!);
+
+  // Where the file does not name its log group: --log-group, export task, path, or unknown.
+  const tasks = await knownTasks(db);
+  const resolved = new Map<number, ResolvedLogGroup>();
+  const meta = await db.conn.createAppender('ll_file_meta', 'main', 'temp');
+  try {
+    for (const f of files) {
+      const r = resolveLogGroup(f.path, f.format, options.logGroup, tasks);
+      resolved.set(f.fileId, r);
+      meta.appendBigInt(BigInt(f.fileId));
+      if (r.logGroup === undefined) meta.appendNull();
+      else meta.appendVarchar(r.logGroup);
+      if (r.logStream === undefined) meta.appendNull();
+      else meta.appendVarchar(r.logStream);
+      meta.endRow();
+    }
+    meta.flushSync();
+  } finally {
+    meta.closeSync();
+  }
+
+  const skippedLines = new Map<number, number>();
+  for (const format of LOG_FORMATS) {
+    const group = files.filter((f) => f.format === format);
+    if (!group.length) continue;
+    if (format === 'lambda-logs-export') {
+      for (const f of group) skippedLines.set(f.fileId, await stageExportFile(db, f, outcomes.get(f.fileId)!));
+    } else {
+      await db.run(stage.get(format)!, { files: fileListParam(group), max_object: maxObjectSize(group) });
+    }
+  }
+
+  // Ledger: which log group, and how it was found.
+  const inFile = new Map<number, { groups: string[]; without: number }>();
+  for (const r of await db.all<{ file_id: bigint; groups: string[] | null; without_group: bigint }>(stage.get('in-file-groups')!)) {
+    inFile.set(Number(r.file_id), { groups: r.groups ?? [], without: Number(r.without_group) });
+  }
+  for (const f of files) {
+    const o = outcomes.get(f.fileId)!;
+    const r = resolved.get(f.fileId)!;
+    const g = inFile.get(f.fileId);
+    if (g && g.groups.length > 0) {
+      o.logGroupMethod = 'in-file';
+      if (g.groups.length === 1) o.logGroup = g.groups[0];
+      else addNote(o, `${g.groups.length} log groups in the file: ${g.groups.join(', ')}`);
+      if (g.without > 0) addNote(o, `${g.without} events name no log group; for them ${r.note}`);
+      continue;
+    }
+    o.logGroup = r.logGroup;
+    o.logGroupMethod = r.method;
+    addNote(o, r.note);
+    if (r.conflict) o.issues.push({ severity: 'warning', code: 'log-group-conflict', message: r.conflict });
+  }
+
+  const derive = sqlSections(DERIVE);
+  await db.run(derive.get('macros')!);
+  await db.run(derive.get('main')!);
+  await db.run(derive.get('insert')!);
+  const counted = new Set<number>();
+  for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; control: bigint; total: bigint }>(
+    derive.get('counts')!,
+  )) {
+    const id = Number(r.file_id);
+    counted.add(id);
+    const o = outcomes.get(id)!;
+    o.rowsLoaded = Number(r.loaded);
+    o.rowsDuplicate = Number(r.duplicate);
+    const control = Number(r.control);
+    o.rowsRejected = Number(r.total) - o.rowsLoaded - o.rowsDuplicate - control + (skippedLines.get(id) ?? 0);
+    if (control > 0) addNote(o, `${control} CONTROL_MESSAGE events skipped (subscription connectivity checks, not log events)`);
+  }
+  for (const f of files) {
+    if (counted.has(f.fileId)) continue;
+    const o = outcomes.get(f.fileId)!;
+    o.rowsRejected = skippedLines.get(f.fileId) ?? 0;
+    addNote(o, 'no log events in the file');
+  }
+  for (const p of await db.all<{ file_id: bigint; record_index: bigint; disposition: string; ts_given: string | null }>(
+    derive.get('problems')!,
+  )) {
+    const f = files.find((x) => x.fileId === Number(p.file_id))!;
+    const unit = f.format === 'lambda-logs-export' ? 'line' : 'record';
+    const text = PROBLEM_TEXT[p.disposition]?.(p.ts_given) ?? p.disposition;
+    outcomes.get(f.fileId)!.issues.push({
+      location: `${unit} ${p.record_index}`,
+      severity: 'warning',
+      code: p.disposition,
+      message: `${text}; event skipped`,
+    });
+  }
+  await db.run('DROP TABLE IF EXISTS ll_batch');
+  await db.run('DROP TABLE IF EXISTS ll_stage');
+  await db.run('DROP TABLE IF EXISTS ll_file_meta');
+}
+
+export const lambdaLogsImporter: Importer = {
+  formats: [...LOG_FORMATS, TASKS_FORMAT],
+  source: 'lambda-logs',
+  description:
+    'Lambda logs from CloudWatch Logs: subscription payloads (also Firehose-concatenated), filter-log-events / get-log-events output, S3 exports; describe-export-tasks listings',
+  maxBatchFiles: 1000,
+
+  async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
+    const outcomes = new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
+    // Export-task listings first, so that S3 export files of the same batch find their task.
+    const taskFiles = ctx.files.filter((f) => f.format === TASKS_FORMAT);
+    if (taskFiles.length) await loadTasks(ctx.db, taskFiles, outcomes);
+    const logFiles = ctx.files.filter((f) => f.format !== TASKS_FORMAT);
+    if (logFiles.length) await loadLogs(ctx, logFiles, outcomes);
+    return outcomes;
+  },
+
+  async finalize(db: Db): Promise<void> {
+    const fin = sqlSections(FINALIZE);
+    await db.run(section(DERIVE, 'macros'));
+    // S3 exports imported before (or in another batch than) their describe-export-tasks listing
+    await db.run(fin.get('task-fix')!);
+    await db.run(fin.get('task-fix-events')!);
+    await db.run(fin.get('task-fix-ledger')!);
+    await db.run('DROP TABLE IF EXISTS ll_fix');
+    await db.run('DELETE FROM lambda_invocations');
+    await db.run(fin.get('invocations')!);
+  },
+};
