@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { Db } from '../db/connection.ts';
+import { writeLedger, type LedgerRow } from '../db/ledger.ts';
 import { UserError, errorMessage } from '../errors.ts';
 import { Progress } from '../util/progress.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
@@ -10,6 +11,7 @@ import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
 import { readFacts, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
+
 
 export interface RunImportOptions extends ImportOptions {
   /** Force this format id for every file (skips detection). */
@@ -85,62 +87,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
-}
-
-async function insertIssues(db: Db, fileId: number | null, displayPath: string, issues: IssueInput[]): Promise<void> {
-  for (const is of issues) {
-    await db.run(
-      `INSERT INTO import_issues VALUES ($file_id, $path, $location, $severity, $code, $message, now())`,
-      {
-        file_id: fileId,
-        path: displayPath,
-        location: is.location ?? null,
-        severity: is.severity,
-        code: is.code,
-        message: is.message,
-      },
-    );
-  }
-}
-
-interface LedgerRow {
-  fileId: number;
-  displayPath: string;
-  size: number;
-  sha256: string;
-  format: string | null;
-  source: string | null;
-  status: 'loaded' | 'skipped' | 'failed';
-  reason: string | null;
-  outcome: FileOutcome;
-  ms: number;
-}
-
-async function insertLedger(db: Db, r: LedgerRow): Promise<void> {
-  await db.run(
-    `INSERT INTO import_files (file_id, path, size_bytes, sha256, format, source, status, reason, rows_loaded,
-       rows_duplicate, rows_rejected, issues, log_group, log_group_method, imported_at, duration_ms)
-     VALUES ($id, $path, $size, $sha, $format, $source, $status, $reason, $loaded, $dup, $rej, $issues,
-       $log_group, $method, now(), $ms)`,
-    {
-      id: r.fileId,
-      path: r.displayPath,
-      size: r.size,
-      sha: r.sha256,
-      format: r.format,
-      source: r.source,
-      status: r.status,
-      reason: r.reason,
-      loaded: r.outcome.rowsLoaded,
-      dup: r.outcome.rowsDuplicate,
-      rej: r.outcome.rowsRejected,
-      issues: r.outcome.issues.length,
-      log_group: r.outcome.logGroup ?? null,
-      method: r.outcome.logGroupMethod ?? null,
-      ms: r.ms,
-    },
-  );
-  await insertIssues(db, r.fileId, r.displayPath, r.outcome.issues);
 }
 
 export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
@@ -219,12 +165,12 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   // Skipped files: one ledger row each.
   const skipped = todo.filter((t) => t.det.kind === 'skip');
   if (skipped.length) {
-    await db.transaction(async () => {
-      for (const t of skipped) {
+    const rows: LedgerRow[] = [];
+    for (const t of skipped) {
         const det = t.det as Extract<Detection, { kind: 'skip' }>;
         const outcome: FileOutcome = { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
         if (det.issue) outcome.issues.push({ severity: det.issue.code === 'corrupt-gzip' || det.issue.code === 'unreadable' ? 'error' : 'warning', ...det.issue });
-        await insertLedger(db, {
+        rows.push({
           fileId: ids[todo.indexOf(t)]!,
           displayPath: t.display,
           size: t.facts.size,
@@ -244,8 +190,8 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
           duplicates: 0,
           issues: outcome.issues.length,
         });
-      }
-    });
+    }
+    await db.transaction(() => writeLedger(db, rows));
   }
 
   // Loadable files, grouped by importer.
@@ -290,9 +236,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         app.closeSync();
         const outcomes = await importer.load({ db, options: opts, files });
         const ms = (Date.now() - started) / files.length;
+        const rows: LedgerRow[] = [];
         for (const f of files) {
           const o = outcomes.get(f.fileId) ?? { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
-          await insertLedger(db, {
+          rows.push({
             fileId: f.fileId,
             displayPath: f.displayPath,
             size: f.size,
@@ -305,6 +252,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
             ms,
           });
         }
+        await writeLedger(db, rows);
         await db.run('DROP TABLE IF EXISTS batch_files');
         return outcomes;
       });
@@ -344,7 +292,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
       };
       await db.transaction(() =>
-        insertLedger(db, {
+        writeLedger(db, [{
           fileId: f.fileId,
           displayPath: f.displayPath,
           size: f.size,
@@ -355,7 +303,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
           reason: issue.message,
           outcome: { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] },
           ms: Date.now() - started,
-        }),
+        }]),
       );
       reports.push({ path: f.displayPath, status: 'failed', format: f.format, reason: issue.message, rows: 0, duplicates: 0, issues: 1 });
       progress.advance(1, f.size);
