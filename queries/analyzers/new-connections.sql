@@ -49,7 +49,10 @@ g AS (
   SELECT
     function_name, peer_address, service_port, protocol, direction, interface_id,
     any_value(ambiguous) AS ambiguous,
-    coalesce(any_value(p_kind), CASE WHEN lf_is_private_ip(peer_address) THEN 'internal-unknown' ELSE 'external' END) AS peer_kind,
+    coalesce(any_value(p_kind),
+             CASE WHEN lf_is_private_ip(peer_address)
+                    OR EXISTS (SELECT 1 FROM vpc_cidrs v WHERE lf_in_cidr(peer_address, v.cidr_block))
+                  THEN 'internal-unknown' ELSE 'external' END) AS peer_kind,
     any_value(p_name) AS peer_name,
     coalesce(any_value(p_identity), 'ip:' || peer_address) AS identity,
     min(start_time) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS first_seen,

@@ -110,8 +110,8 @@ CROSS JOIN unnest(e.ips) AS t(ip);
 
 -- What each internal address is, from the ENI snapshots: RDS, ElastiCache, NAT gateway, EC2
 -- instance, a Lambda function, or unknown. `identity` stays the same when a managed resource moves
--- to a new ENI and IP (an RDS instance is known by its security-group set), so a peer whose IP
--- changed is not a new peer.
+-- to a new ENI and IP (an RDS instance is known by its VPC and security-group set, named from
+-- rds describe-db-instances when imported), so a peer whose IP changed is not a new peer.
 CREATE OR REPLACE VIEW peers AS
 WITH kinds AS (
   SELECT e.*,
@@ -129,14 +129,22 @@ named AS (
   SELECT k.*,
     CASE k.kind
       WHEN 'nat' THEN coalesce(nullif(regexp_extract(k.description, '(nat-[0-9a-f]+)', 1), ''), k.eni_id)
-      WHEN 'rds' THEN 'RDS ' || array_to_string(k.sg_set, ',')
+      WHEN 'rds' THEN coalesce(
+        (SELECT 'RDS ' || string_agg(DISTINCT r.db_instance_identifier, '|' ORDER BY r.db_instance_identifier)
+         FROM rds_instances r WHERE r.security_group_ids = k.sg_set AND r.vpc_id IS NOT DISTINCT FROM k.vpc_id),
+        'RDS (' || (SELECT string_agg(DISTINCT coalesce(g.group_name, g.group_id), ',' ORDER BY coalesce(g.group_name, g.group_id))
+                    FROM security_groups g WHERE list_contains(k.sg_set, g.group_id)) || ')',
+        'RDS ' || array_to_string(k.sg_set, ','))
       WHEN 'elasticache' THEN k.description
       WHEN 'lambda' THEN coalesce((SELECT string_agg(DISTINCT a.function_name, '|' ORDER BY a.function_name) FROM eni_attribution a WHERE a.eni_id = k.eni_id), k.description)
       WHEN 'ec2' THEN k.attachment_instance_id
       ELSE coalesce(nullif(k.description, ''), k.eni_id)
     END AS name,
     CASE k.kind
-      WHEN 'rds' THEN 'rds:' || coalesce(k.vpc_id, '') || ':' || array_to_string(k.sg_set, ',')
+      WHEN 'rds' THEN coalesce(
+        (SELECT 'rds:' || min(r.db_instance_identifier) FROM rds_instances r
+         WHERE r.security_group_ids = k.sg_set AND r.vpc_id IS NOT DISTINCT FROM k.vpc_id),
+        'rds:' || coalesce(k.vpc_id, '') || ':' || array_to_string(k.sg_set, ','))
       WHEN 'elasticache' THEN 'elasticache:' || k.description
       WHEN 'ec2' THEN 'ec2:' || k.attachment_instance_id
       WHEN 'nat' THEN 'nat:' || coalesce(nullif(regexp_extract(k.description, '(nat-[0-9a-f]+)', 1), ''), k.eni_id)

@@ -32,3 +32,13 @@ CREATE OR REPLACE MACRO lf_is_aws_service(source_ip, user_agent, invoked_by) AS
 -- Private address space (RFC 1918, plus carrier-grade NAT and link-local), IPv4 only.
 CREATE OR REPLACE MACRO lf_is_private_ip(ip) AS
   regexp_matches(coalesce(ip, ''), '^(10\.|192\.168\.|172\.(1[6-9]|2[0-9]|3[01])\.|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.|169\.254\.)');
+
+-- IPv4 address as an integer (NULL for anything else), and CIDR containment.
+CREATE OR REPLACE MACRO lf_ipv4_int(ip) AS
+  CASE WHEN regexp_full_match(coalesce(ip, ''), '[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}')
+       THEN split_part(ip, '.', 1)::BIGINT * 16777216 + split_part(ip, '.', 2)::BIGINT * 65536
+          + split_part(ip, '.', 3)::BIGINT * 256 + split_part(ip, '.', 4)::BIGINT END;
+
+CREATE OR REPLACE MACRO lf_in_cidr(ip, cidr) AS
+  (lf_ipv4_int(ip) >> (32 - TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)))
+    = (lf_ipv4_int(split_part(cidr, '/', 1)) >> (32 - TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)));

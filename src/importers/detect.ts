@@ -92,11 +92,6 @@ function cwlContainer(p: JsonPrefix, text: string): Detection | undefined {
 const UNSUPPORTED_TOP_KEYS: Array<[string[], string]> = [
   [['trailList'], 'aws cloudtrail describe-trails output'],
   [['UserId', 'Account', 'Arn'], 'aws sts get-caller-identity output'],
-  [['SecurityGroups'], 'aws ec2 describe-security-groups output'],
-  [['Subnets'], 'aws ec2 describe-subnets output'],
-  [['Vpcs'], 'aws ec2 describe-vpcs output'],
-  [['DBInstances'], 'aws rds describe-db-instances output'],
-  [['CacheClusters'], 'aws elasticache describe-cache-clusters output'],
   [['FlowLogs'], 'aws ec2 describe-flow-logs output'],
   [['logGroups'], 'aws logs describe-log-groups output'],
   [['logStreams'], 'aws logs describe-log-streams output'],
@@ -171,6 +166,11 @@ function detectJson(text: string): Detection {
       return { kind: 'load', format: 'iam-authorization-details', why: 'aws iam get-account-authorization-details output' };
     if (has(p, 'MetricDataResults')) return { kind: 'load', format: 'metrics-data', why: 'aws cloudwatch get-metric-data output' };
     if (has(p, 'Datapoints')) return { kind: 'load', format: 'metrics-statistics', why: 'aws cloudwatch get-metric-statistics output' };
+    if (has(p, 'SecurityGroups')) return { kind: 'load', format: 'ec2-security-groups', why: 'aws ec2 describe-security-groups output' };
+    if (has(p, 'Subnets')) return { kind: 'load', format: 'ec2-subnets', why: 'aws ec2 describe-subnets output' };
+    if (has(p, 'Vpcs')) return { kind: 'load', format: 'ec2-vpcs', why: 'aws ec2 describe-vpcs output' };
+    if (has(p, 'DBInstances')) return { kind: 'load', format: 'rds-instances', why: 'aws rds describe-db-instances output' };
+    if (has(p, 'CacheClusters')) return { kind: 'load', format: 'elasticache-clusters', why: 'aws elasticache describe-cache-clusters output' };
     for (const [keys, what] of UNSUPPORTED_TOP_KEYS) {
       if (has(p, ...keys)) return { kind: 'skip', why: `${what}: recognised, not used by lambda-forensics` };
     }
