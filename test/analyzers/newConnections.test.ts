@@ -3,7 +3,7 @@ import { newConnections } from '../../src/analyzers/defs/newConnections.ts';
 import { runAnalyzer } from '../../src/analyzers/run.ts';
 import type { Db } from '../../src/db/connection.ts';
 import { withMemoryDb } from '../helpers/db.ts';
-import { fnConfig, insertRows } from '../helpers/rows.ts';
+import { ctRow, fnConfig, insertRows } from '../helpers/rows.ts';
 
 const ctx = { incidentStart: '2026-03-11T00:00:00.000Z', dataEnd: '2026-03-11T23:00:00.000Z', dataStart: '2026-03-09T00:00:00.000Z', incidentStartFrom: 'option' as const };
 const T1 = '2026-03-09T00:00:00Z';
@@ -82,6 +82,26 @@ describe('ENI attribution', () => {
         { address: '10.0.3.5', kind: 'rds', name: 'RDS sg-db', identity: 'rds:vpc-1:sg-db' },
         { address: '10.0.3.9', kind: 'rds', name: 'RDS sg-db', identity: 'rds:vpc-1:sg-db' },
         { address: '52.51.0.10', kind: 'nat', name: 'nat-0abc', identity: 'nat:nat-0abc' },
+      ]);
+    });
+  });
+});
+
+describe('ENI seen only in CloudTrail', () => {
+  it('an ENI created and deleted between two snapshots is still the function\'s, bounded by the events', async () => {
+    await withMemoryDb(async (db) => {
+      await setup(db);
+      await insertRows(db, 'cloudtrail_events', [
+        ctRow({
+          event_time: '2026-03-10T13:00:00Z', event_source: 'ec2.amazonaws.com', api_name: 'CreateNetworkInterface', identity_type: 'AssumedRole',
+          principal_arn: 'arn:aws:sts::111122223333:assumed-role/orders-role/orders-api', session_name: 'orders-api', source_ip: 'lambda.amazonaws.com',
+          request_parameters: { subnetId: 'subnet-a', description: 'AWS Lambda VPC ENI-orders-api-9b2c3d4e-aaaa-bbbb-cccc-123456789012', groupSet: { items: [{ groupId: 'sg-orders' }] } },
+          response_elements: { networkInterface: { networkInterfaceId: 'eni-mid', privateIpAddress: '10.0.1.30', vpcId: 'vpc-1', interfaceType: 'lambda' } },
+        }),
+        ctRow({ event_time: '2026-03-11T02:00:00Z', event_source: 'ec2.amazonaws.com', api_name: 'DeleteNetworkInterface', request_parameters: { networkInterfaceId: 'eni-mid' } }),
+      ]);
+      expect(await db.json(`SELECT eni_id, private_ip, function_name, valid_from, valid_to, ambiguous FROM eni_attribution WHERE eni_id = 'eni-mid'`)).toEqual([
+        { eni_id: 'eni-mid', private_ip: '10.0.1.30', function_name: 'orders-api', valid_from: '2026-03-10 13:00:00+00', valid_to: '2026-03-11 02:00:00+00', ambiguous: false },
       ]);
     });
   });
