@@ -68,9 +68,14 @@ baseline_identities AS (
   SELECT DISTINCT function_name, identity, service_port, protocol, direction FROM g WHERE in_baseline_ip
 ),
 nat_hops AS (
-  -- v5 logs on a NAT gateway's ENI tie the hops together: pkt-srcaddr is the function's IP and
-  -- pkt-dstaddr the real destination
+  -- v5 logs on a NAT gateway's ENI tie the hops together. The hop from the function to the NAT
+  -- has dstaddr = the NAT's own IP and pkt-dstaddr = the real destination; the hop back has
+  -- srcaddr = the NAT's IP and pkt-srcaddr = the remote host.
   SELECT DISTINCT r.pkt_srcaddr AS inner_ip, r.pkt_dstaddr AS outer_ip
+  FROM flow_records r JOIN peers p ON p.eni_id = r.interface_id AND p.kind = 'nat'
+  WHERE r.pkt_srcaddr IS NOT NULL AND r.pkt_dstaddr IS NOT NULL AND r.pkt_dstaddr <> r.dstaddr
+  UNION
+  SELECT DISTINCT r.pkt_dstaddr, r.pkt_srcaddr
   FROM flow_records r JOIN peers p ON p.eni_id = r.interface_id AND p.kind = 'nat'
   WHERE r.pkt_srcaddr IS NOT NULL AND r.pkt_dstaddr IS NOT NULL AND r.pkt_srcaddr <> r.srcaddr
 )

@@ -54,9 +54,12 @@ async function setup(db: Db) {
     flow('eni-orders2', '2026-03-11T08:01:00Z', '10.0.1.20', 41001, '52.94.5.5', 443),
     flow('eni-orders2', '2026-03-11T08:31:00Z', '10.0.1.20', 41002, '203.0.113.50', 4444, { bytes: 5000 }),
     flow('eni-orders2', '2026-03-11T08:31:00Z', '203.0.113.50', 4444, '10.0.1.20', 41002, { bytes: 700 }),
-    // the NAT's own ENI sees the same flow translated; v5 pkt-* fields tie the hops
-    flow('eni-nat', '2026-03-11T08:31:00Z', '10.0.1.20', 41002, '203.0.113.50', 4444, { pkt_srcaddr: '10.0.1.20', pkt_dstaddr: '203.0.113.50', version: 5 }),
-    flow('eni-nat', '2026-03-11T08:31:00Z', '10.0.0.5', 41002, '203.0.113.50', 4444, { pkt_srcaddr: '10.0.1.20', pkt_dstaddr: '203.0.113.50', version: 5 }),
+    // the NAT's own ENI sees the flow as AWS documents it: function -> NAT (pkt-dstaddr is the real
+    // destination), NAT -> internet, internet -> NAT, NAT -> function (pkt-srcaddr is the remote host)
+    flow('eni-nat', '2026-03-11T08:31:00Z', '10.0.1.20', 41002, '10.0.0.5', 4444, { pkt_srcaddr: '10.0.1.20', pkt_dstaddr: '203.0.113.50', version: 5 }),
+    flow('eni-nat', '2026-03-11T08:31:00Z', '10.0.0.5', 21002, '203.0.113.50', 4444, { pkt_srcaddr: '10.0.0.5', pkt_dstaddr: '203.0.113.50', version: 5 }),
+    flow('eni-nat', '2026-03-11T08:31:00Z', '203.0.113.50', 4444, '10.0.0.5', 21002, { pkt_srcaddr: '203.0.113.50', pkt_dstaddr: '10.0.0.5', version: 5 }),
+    flow('eni-nat', '2026-03-11T08:31:00Z', '10.0.0.5', 4444, '10.0.1.20', 41002, { pkt_srcaddr: '203.0.113.50', pkt_dstaddr: '10.0.1.20', version: 5 }),
     // the shared ENI of report-builder / invoice-renderer
     flow('eni-shared', '2026-03-09T12:00:00Z', '10.0.2.10', 42000, '10.0.3.5', 5432),
     flow('eni-shared', '2026-03-11T12:00:00Z', '10.0.2.10', 42001, '10.0.3.9', 5432),
