@@ -38,7 +38,8 @@ export const codeChanges: AnalyzerDescriptor<typeof row> = {
       function: r.function,
       time: r.time,
       title: `${r.event_name} on ${r.function ?? '(no function)'} by ${r.actor_arn ?? 'unknown'} (${why})`,
-      severity: r.event_name === 'UpdateFunctionCode' || r.event_name === 'AddPermission' || r.event_name === 'CreateFunction' ? 'high' : 'medium',
+      // a first change by an actor from an IP it never used is the classic takeover shape
+      severity: r.new_actor && r.new_source_ip ? 'high' : 'medium',
     };
   },
 };
