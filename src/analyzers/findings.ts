@@ -1,3 +1,4 @@
+import { auditFindings } from '../audit/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Table, Value } from '../output/printer.ts';
 import { ANALYZERS } from './registry.ts';
@@ -15,9 +16,10 @@ export interface Finding {
 
 export const FINDING_COLUMNS = ['analyzer', 'severity', 'function', 'time', 'title', 'evidence'];
 
-/** Every analyzer's findings in one list, sorted by severity, then time. */
-export async function collectFindings(db: Db, ctx: AnalyzeContext, extra: Finding[] = []): Promise<Finding[]> {
-  const out: Finding[] = [...extra];
+/** Every analyzer's findings in one list, sorted by severity, then time. `extra` defaults to the
+ * access audit's rows (src/audit/). */
+export async function collectFindings(db: Db, ctx: AnalyzeContext, extra?: Finding[]): Promise<Finding[]> {
+  const out: Finding[] = [...(extra ?? (await auditFindings(db)))];
   for (const d of ANALYZERS) {
     if (!d.finding || d.requiresFunction) continue;
     const res = await runAnalyzer(db, d, ctx);

@@ -3,9 +3,11 @@ import { UserError, errorMessage } from '../errors.ts';
 import { terminalSafe } from '../output/printer.ts';
 import { withGlobal } from './common.ts';
 import { analyzeBuilder, analyzeCommand, type AnalyzeArgs } from './analyze.ts';
+import { auditBuilder, auditCommand, type AuditArgs } from './audit.ts';
 import { demoBuilder, demoCommand, type DemoArgs } from './demo.ts';
 import { importBuilder, importCommand, type ImportArgs } from './import.ts';
 import { queryBuilder, queryCommand, type QueryArgs } from './query.ts';
+import { reportBuilder, reportCommand, type ReportArgs } from './report.ts';
 
 const EPILOG = `Exit codes: 0 ok, 1 findings/issues with --strict or a failed file, 2 usage or input error, 3 database locked or unusable.
 Every command reads --db (default ./forensics.duckdb). Data goes to stdout, messages to stderr.`;
@@ -46,8 +48,20 @@ export async function main(argv: string[]): Promise<number> {
       (a) => run(() => analyzeCommand(a as unknown as AnalyzeArgs))(),
     )
     .command(
+      'audit',
+      'Audit from the configuration dumps who can change or invoke each function and what each function may do',
+      auditBuilder,
+      (a) => run(() => auditCommand(a as unknown as AuditArgs))(),
+    )
+    .command(
+      'report',
+      'Write the self-contained HTML incident report (summary, findings, one section per affected function)',
+      reportBuilder,
+      (a) => run(() => reportCommand(a as unknown as ReportArgs))(),
+    )
+    .command(
       'demo',
-      'Import sample-data/ into a fresh database and show what it holds',
+      'Import sample-data/ into a fresh database, analyze it and write the report (out/)',
       demoBuilder,
       (a) => run(() => demoCommand(a as unknown as DemoArgs))(),
     )
