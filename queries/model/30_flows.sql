@@ -32,25 +32,35 @@ c AS (
     CASE WHEN from_local THEN srcport ELSE dstport END AS local_port
   FROM f
 ),
-k AS (
+k AS MATERIALIZED (
   SELECT *,
     CASE WHEN coalesce(peer_side_port, 0) <= coalesce(local_port, 0) THEN 'outbound' ELSE 'inbound' END AS direction,
     CASE WHEN coalesce(peer_side_port, 0) <= coalesce(local_port, 0) THEN peer_side_port ELSE local_port END AS service_port
   FROM c
 ),
-internal_ranges AS (SELECT DISTINCT cidr_block FROM vpc_cidrs)
+named AS (
+  -- an equality join plus a BETWEEN: DuckDB runs it as a hash join (an OR of NULL tests made it
+  -- several times slower on 10M rows)
+  SELECT k.*, p.kind AS p_kind, p.name AS p_name, p.identity AS p_identity
+  FROM k
+  LEFT JOIN peers p
+    ON p.address = k.peer_address
+   AND k.start_time BETWEEN coalesce(p.valid_from, '-infinity'::TIMESTAMPTZ) AND coalesce(p.valid_to, 'infinity'::TIMESTAMPTZ)
+),
+fallback AS (
+  -- internal or external, decided once per address rather than once per flow record
+  SELECT a.peer_address,
+    CASE WHEN lf_is_private_ip(a.peer_address)
+           OR EXISTS (SELECT 1 FROM vpc_cidrs v WHERE lf_in_cidr(a.peer_address, v.cidr_block))
+         THEN 'internal-unknown' ELSE 'external' END AS kind
+  FROM (SELECT DISTINCT peer_address FROM k) a
+)
 SELECT
-  k.function_name, k.interface_id AS eni_id, k.start_time, k.end_time,
-  k.peer_address, k.service_port, k.protocol, k.direction,
-  k.packets, k.bytes, k.action, k.ambiguous,
-  coalesce(p.kind,
-           CASE WHEN lf_is_private_ip(k.peer_address)
-                  OR EXISTS (SELECT 1 FROM internal_ranges v WHERE lf_in_cidr(k.peer_address, v.cidr_block))
-                THEN 'internal-unknown' ELSE 'external' END) AS peer_kind,
-  p.name AS peer_name,
-  coalesce(p.identity, 'ip:' || k.peer_address) AS peer_identity
-FROM k
-LEFT JOIN peers p
-  ON p.address = k.peer_address
- AND (p.valid_from IS NULL OR k.start_time >= p.valid_from)
- AND (p.valid_to IS NULL OR k.start_time <= p.valid_to);
+  n.function_name, n.interface_id AS eni_id, n.start_time, n.end_time,
+  n.peer_address, n.service_port, n.protocol, n.direction,
+  n.packets, n.bytes, n.action, n.ambiguous,
+  coalesce(n.p_kind, f.kind) AS peer_kind,
+  n.p_name AS peer_name,
+  coalesce(n.p_identity, 'ip:' || n.peer_address) AS peer_identity
+FROM named n
+JOIN fallback f USING (peer_address);
