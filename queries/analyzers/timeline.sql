@@ -35,17 +35,15 @@ inv AS (
   GROUP BY 1
 ),
 flows AS (
-  SELECT date_trunc('minute', r.start_time), 'flow', 'flows',
-         count(*) || ' flow record(s), ' || count(DISTINCT CASE WHEN list_contains(a.ips, r.srcaddr) THEN r.dstaddr ELSE r.srcaddr END) || ' peer(s), '
-           || coalesce(sum(r.bytes), 0) || ' bytes'
-           || CASE WHEN count(*) FILTER (WHERE r.action = 'REJECT') > 0 THEN ', ' || count(*) FILTER (WHERE r.action = 'REJECT') || ' rejected' ELSE '' END,
-         min(r.interface_id),
-         json_object('peers', list(DISTINCT CASE WHEN list_contains(a.ips, r.srcaddr) THEN r.dstaddr ELSE r.srcaddr END),
-                     'bytes', sum(r.bytes), 'packets', sum(r.packets), 'enis', list(DISTINCT r.interface_id))
-  FROM flow_records r
-  JOIN (SELECT eni_id, list(DISTINCT private_ip) AS ips FROM eni_attribution, fn WHERE function_name = fn.name GROUP BY eni_id) a
-    ON r.interface_id = a.eni_id
-  WHERE r.start_time IS NOT NULL
+  SELECT date_trunc('minute', ff.start_time), 'flow', 'flows',
+         count(*) || ' flow record(s), ' || count(DISTINCT ff.peer_address) || ' peer(s), '
+           || coalesce(sum(ff.bytes), 0) || ' bytes'
+           || CASE WHEN count(*) FILTER (WHERE ff.action = 'REJECT') > 0 THEN ', ' || count(*) FILTER (WHERE ff.action = 'REJECT') || ' rejected' ELSE '' END,
+         min(ff.eni_id),
+         json_object('peers', list(DISTINCT ff.peer_address), 'bytes', sum(ff.bytes), 'packets', sum(ff.packets),
+                     'enis', list(DISTINCT ff.eni_id))
+  FROM function_flows ff, fn
+  WHERE ff.function_name = fn.name
   GROUP BY 1
 ),
 eni AS (

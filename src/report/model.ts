@@ -587,6 +587,18 @@ function cutValue(v: Value, max: number): Value {
 
 /** Runs every query of the report and returns its data. */
 export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promise<ReportModel> {
+  // The report reads each function's flows and facts several times: compute those views once, into
+  // temporary tables of the same names that shadow the views on this connection only.
+  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution'];
+  for (const v of shadowed) await db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`);
+  try {
+    return await buildModel(db, opts);
+  } finally {
+    for (const v of shadowed) await db.run(`DROP TABLE IF EXISTS temp.${v}`);
+  }
+}
+
+async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const limits: ReportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const audit = opts.audit === false ? undefined : (opts.audit ?? ACCESS_AUDIT);
   const window = await resolveWindow(db, opts.incidentStart);
