@@ -3,6 +3,7 @@ import { UserError, errorMessage } from '../errors.ts';
 import { terminalSafe } from '../output/printer.ts';
 import { withGlobal } from './common.ts';
 import { analyzeBuilder, analyzeCommand, type AnalyzeArgs } from './analyze.ts';
+import { benchBuilder, benchCommand, type BenchArgs } from './bench.ts';
 import { auditBuilder, auditCommand, type AuditArgs } from './audit.ts';
 import { demoBuilder, demoCommand, type DemoArgs } from './demo.ts';
 import { importBuilder, importCommand, type ImportArgs } from './import.ts';
@@ -58,6 +59,12 @@ export async function main(argv: string[]): Promise<number> {
       'Write the self-contained HTML incident report (summary, findings, one section per affected function)',
       reportBuilder,
       (a) => run(() => reportCommand(a as unknown as ReportArgs))(),
+    )
+    .command(
+      'bench',
+      'Benchmark: generate large synthetic exports and time import, analyze and report against DuckDB, gunzip and jq',
+      benchBuilder,
+      (a) => run(() => benchCommand(a as unknown as BenchArgs))(),
     )
     .command(
       'demo',

@@ -1,0 +1,39 @@
+/**
+ * Baseline child process: `node --import tsx src/bench/baselineChild.ts <spec.json>`. Opens the
+ * database with the import's settings (Db.open), runs one section of sql/baseline.sql with the
+ * files bound as $files, and prints one JSON line: {"seconds", "rows"} (or {"counts"}).
+ */
+import fs from 'node:fs';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { Db } from '../db/connection.ts';
+import { baselineSql } from './baselineSql.ts';
+
+export interface BaselineSpec {
+  db: string;
+  section: string;
+  files?: string[];
+  memoryLimit?: string;
+  threads?: number;
+}
+
+const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as BaselineSpec;
+const { sql, table } = baselineSql(spec.section);
+const db = await Db.open({ path: spec.db, memoryLimit: spec.memoryLimit, threads: spec.threads });
+try {
+  const params: Record<string, DuckDBValue> = {};
+  if (/\$files\b/.test(sql)) params.files = listValue(spec.files ?? []);
+  if (/\$max_object\b/.test(sql)) params.max_object = 64 * 1024 * 1024;
+  if (spec.section === 'counts') {
+    const [row] = await db.json(sql);
+    process.stdout.write(`${JSON.stringify({ counts: row })}\n`);
+  } else {
+    const t0 = performance.now();
+    await db.run(sql, params);
+    if (!table.startsWith('bench_')) await db.run('CHECKPOINT');
+    const seconds = (performance.now() - t0) / 1000;
+    const rows = Number(await db.scalar(`SELECT count(*) FROM ${table}`));
+    process.stdout.write(`${JSON.stringify({ seconds, rows })}\n`);
+  }
+} finally {
+  db.close();
+}
