@@ -27,7 +27,7 @@ interface Ledger {
 async function ledger(): Promise<Ledger[]> {
   return db.json<Ledger>(
     `SELECT path, status, format, rows_loaded::INTEGER AS rows_loaded, rows_rejected::INTEGER AS rows_rejected,
-            issues::INTEGER AS issues, reason FROM import_files ORDER BY path`,
+            issues::INTEGER AS issues, reason FROM import_files ORDER BY file_id`,
   );
 }
 async function issues(): Promise<Array<{ path: string; location: string | null; severity: string; code: string; message: string }>> {
