@@ -161,6 +161,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   const rssMethod = resolveRssMethod(o.rss ?? 'auto');
   const startedAt = new Date();
   const loadStart = os.loadavg();
+  // the code measured: read at the start (commits may land while the benchmark runs)
+  const git = (args: string[]) => {
+    for (const dir of [REPO_ROOT, process.cwd()]) {
+      const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+      if (r.status === 0) return r.stdout.trim();
+    }
+    return null;
+  };
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  const commit = git(['rev-parse', '--short', 'HEAD']);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lf-bench-'));
   const dataDir = path.resolve(o.dataDir ?? (o.keep ? path.join(REPO_ROOT, 'bench', 'data', `scale-${o.scale}`) : path.join(work, 'data')));
   const profileDir = o.profile ? fs.mkdtempSync(path.join(os.tmpdir(), 'lf-bench-profiles-')) : undefined;
@@ -431,17 +441,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     } catch {
       /* unknown */
     }
-    const git = (args: string[]) => {
-      for (const dir of [REPO_ROOT, process.cwd()]) {
-        const r = spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
-        if (r.status === 0) return r.stdout.trim();
-      }
-      return null;
-    };
-    const status = git(['status', '--porcelain', '--untracked-files=no']);
     const record = {
       date: startedAt.toISOString(),
-      code: { commit: git(['rev-parse', '--short', 'HEAD']), modified_files: status === null ? null : status.split('\n').filter(Boolean).length },
+      code: { commit, modified_files: status === null ? null : status.split('\n').filter(Boolean).length },
       scale: o.scale,
       seed,
       options: { memory_limit: o.memoryLimit ?? 'default (80% of RAM)', threads: o.threads ?? 'default (all cores)', gzip_level: gzipLevel, skipped: [...skip], rss_method: rssMethod },
