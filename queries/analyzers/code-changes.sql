@@ -13,15 +13,7 @@ WITH changes AS (
   FROM cloudtrail_events e
   WHERE e.event_source = 'lambda.amazonaws.com'
     AND e.error_code IS NULL
-    AND e.api_name IN (
-      'CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'DeleteFunction',
-      'AddPermission', 'RemovePermission',
-      'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'DeleteFunctionUrlConfig',
-      'PublishVersion', 'CreateAlias', 'UpdateAlias', 'DeleteAlias',
-      'PutFunctionConcurrency', 'DeleteFunctionConcurrency',
-      'CreateEventSourceMapping', 'UpdateEventSourceMapping', 'DeleteEventSourceMapping',
-      'AddLayerVersionPermission', 'PutFunctionCodeSigningConfig', 'DeleteFunctionCodeSigningConfig',
-      'PutRuntimeManagementConfig', 'PutFunctionEventInvokeConfig')
+    AND lf_is_lambda_change(e.api_name)
 ),
 firsts AS (
   SELECT *, row_number() OVER (PARTITION BY actor_key ORDER BY event_time, event_id) = 1 AS is_first

@@ -99,15 +99,7 @@ SELECT identity_type, principal_arn, user_name, account_id, session_issuer_arn,
 FROM cloudtrail_events
 WHERE event_source = 'lambda.amazonaws.com'
   AND error_code IS NULL
-  AND api_name IN (
-    'CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'DeleteFunction',
-    'AddPermission', 'RemovePermission',
-    'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'DeleteFunctionUrlConfig',
-    'PublishVersion', 'CreateAlias', 'UpdateAlias', 'DeleteAlias',
-    'PutFunctionConcurrency', 'DeleteFunctionConcurrency',
-    'CreateEventSourceMapping', 'UpdateEventSourceMapping', 'DeleteEventSourceMapping',
-    'AddLayerVersionPermission', 'PutFunctionCodeSigningConfig', 'DeleteFunctionCodeSigningConfig',
-    'PutRuntimeManagementConfig', 'PutFunctionEventInvokeConfig')
+  AND lf_is_lambda_change(api_name)
 GROUP BY ALL
 ORDER BY ALL;
 

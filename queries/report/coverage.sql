@@ -27,15 +27,7 @@ SELECT 'iam',
 -- name: gaps
 -- Hours of the data window in which a timed source that has data holds none, merged into
 -- ranges of consecutive hours.
-WITH h AS (
-  SELECT DISTINCT 'cloudtrail' AS source, date_trunc('hour', event_time) AS hour FROM cloudtrail_events
-  UNION ALL
-  SELECT DISTINCT 'lambda-logs', date_trunc('hour', time) FROM lambda_log_events
-  UNION ALL
-  SELECT DISTINCT 'flow', date_trunc('hour', start_time) FROM flow_records WHERE start_time IS NOT NULL
-  UNION ALL
-  SELECT DISTINCT 'metrics', date_trunc('hour', time) FROM lambda_metrics
-),
+WITH h AS (SELECT source, hour FROM source_hours),
 srcs AS (SELECT DISTINCT source FROM h),
 axis AS (
   SELECT unnest(generate_series(date_trunc('hour', $data_start::TIMESTAMPTZ), date_trunc('hour', $data_end::TIMESTAMPTZ), INTERVAL 1 HOUR)) AS hour
@@ -54,15 +46,7 @@ ORDER BY source, gap_start;
 
 -- name: present
 -- Hours in which each timed source has data, merged into ranges (for the coverage chart).
-WITH h AS (
-  SELECT DISTINCT 'cloudtrail' AS source, date_trunc('hour', event_time) AS hour FROM cloudtrail_events
-  UNION ALL
-  SELECT DISTINCT 'lambda-logs', date_trunc('hour', time) FROM lambda_log_events
-  UNION ALL
-  SELECT DISTINCT 'flow', date_trunc('hour', start_time) FROM flow_records WHERE start_time IS NOT NULL
-  UNION ALL
-  SELECT DISTINCT 'metrics', date_trunc('hour', time) FROM lambda_metrics
-),
+WITH h AS (SELECT source, hour FROM source_hours),
 islands AS (
   SELECT source, hour, hour - to_hours(row_number() OVER (PARTITION BY source ORDER BY hour)) AS grp FROM h
 )

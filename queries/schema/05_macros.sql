@@ -42,3 +42,15 @@ CREATE OR REPLACE MACRO lf_ipv4_int(ip) AS
 CREATE OR REPLACE MACRO lf_in_cidr(ip, cidr) AS
   (lf_ipv4_int(ip) >> (32 - TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)))
     = (lf_ipv4_int(split_part(cidr, '/', 1)) >> (32 - TRY_CAST(split_part(cidr, '/', 2) AS INTEGER)));
+
+-- Lambda control-plane calls that change a function (API names without the version suffix):
+-- shared by the code-changes analyzer and the audit's unused-modify-right check.
+CREATE OR REPLACE MACRO lf_is_lambda_change(api) AS api IN (
+  'CreateFunction', 'UpdateFunctionCode', 'UpdateFunctionConfiguration', 'DeleteFunction',
+  'AddPermission', 'RemovePermission',
+  'CreateFunctionUrlConfig', 'UpdateFunctionUrlConfig', 'DeleteFunctionUrlConfig',
+  'PublishVersion', 'CreateAlias', 'UpdateAlias', 'DeleteAlias',
+  'PutFunctionConcurrency', 'DeleteFunctionConcurrency',
+  'CreateEventSourceMapping', 'UpdateEventSourceMapping', 'DeleteEventSourceMapping',
+  'AddLayerVersionPermission', 'PutFunctionCodeSigningConfig', 'DeleteFunctionCodeSigningConfig',
+  'PutRuntimeManagementConfig', 'PutFunctionEventInvokeConfig');

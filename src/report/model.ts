@@ -589,7 +589,7 @@ function cutValue(v: Value, max: number): Value {
 export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promise<ReportModel> {
   // The report reads each function's flows and facts several times: compute those views once, into
   // temporary tables of the same names that shadow the views on this connection only.
-  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution'];
+  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution', 'source_hours'];
   for (const v of shadowed) await db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`);
   try {
     return await buildModel(db, opts);
