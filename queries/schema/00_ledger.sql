@@ -30,3 +30,12 @@ CREATE TABLE IF NOT EXISTS import_issues (
 );
 
 CREATE TABLE IF NOT EXISTS schema_info (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- Files whose rows an import has committed to a data table but not yet settled (duplicates and
+-- bad records deleted, ledger row written). The import settles them in its next transaction; if
+-- it was killed in between, the next command that opens the database deletes those rows
+-- (src/db/recover.ts), so the ledger and the data tables always agree.
+CREATE TABLE IF NOT EXISTS import_pending (
+  file_id    BIGINT NOT NULL,
+  table_name VARCHAR NOT NULL
+);

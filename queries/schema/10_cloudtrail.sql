@@ -1,6 +1,9 @@
+-- event_id and event_time are never NULL once an import commits. They are nullable because the
+-- import inserts every record of a batch and deletes those it cannot keep inside the same
+-- transaction (queries/staging/cloudtrail_normalize.sql).
 CREATE TABLE IF NOT EXISTS cloudtrail_events (
-  event_id             VARCHAR NOT NULL,
-  event_time           TIMESTAMPTZ NOT NULL,
+  event_id             VARCHAR,
+  event_time           TIMESTAMPTZ,
   event_version        VARCHAR,
   event_source         VARCHAR,
   event_name           VARCHAR,
@@ -30,5 +33,6 @@ CREATE TABLE IF NOT EXISTS cloudtrail_events (
   resources            JSON,
   raw                  JSON,
   source_file          VARCHAR NOT NULL,
-  file_id              BIGINT NOT NULL
+  file_id              BIGINT NOT NULL,
+  source_record        BIGINT   -- the record's number in its file (the line for CloudWatch Logs exports)
 );

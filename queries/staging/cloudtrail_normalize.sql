@@ -1,9 +1,20 @@
--- Normalizes ct_stage into ct_batch: one JSON parse per record (json_transform), the columns of
--- cloudtrail_events, and what to do with each record (keep, duplicate, insight, reject).
-CREATE OR REPLACE TEMP TABLE ct_batch AS
+-- CloudTrail records go from the reader to cloudtrail_events in one statement (`insert`): one
+-- JSON parse per record (json_transform), no staging copy. Every record of the batch is inserted,
+-- including those that cannot be kept, and the narrow statements after it classify the batch's
+-- rows (problem, Insights, duplicate) and delete those that are not kept, all inside the batch's
+-- transaction. Writing the large `raw` column once is what makes this as fast as DuckDB's own
+-- CREATE TABLE AS (see README, performance). {{source}} is replaced by a reader section of
+-- cloudtrail_stage.sql (program text, never data).
+
+-- name: insert
+INSERT INTO cloudtrail_events (
+  event_id, event_time, event_version, event_source, event_name, api_name, aws_region, source_ip, user_agent,
+  identity_type, principal_arn, principal_id, account_id, access_key_id, user_name, session_issuer_arn,
+  session_issuer_type, session_name, invoked_by, error_code, error_message, read_only, event_type,
+  event_category, management_event, recipient_account_id, request_parameters, response_elements, resources,
+  raw, source_file, file_id, source_record)
 WITH t AS (
   SELECT file_id, record_index, rec, outer_time,
-         json_type(rec) AS rec_type,
          json_transform(rec, '{
            "eventVersion": "VARCHAR", "eventID": "VARCHAR", "eventTime": "VARCHAR",
            "eventSource": "VARCHAR", "eventName": "VARCHAR", "awsRegion": "VARCHAR",
@@ -17,92 +28,124 @@ WITH t AS (
            "recipientAccountId": "VARCHAR",
            "requestParameters": "JSON", "responseElements": "JSON", "resources": "JSON"
          }') AS s
-  FROM ct_stage
-),
-n AS (
-  SELECT
-    file_id, record_index, rec_type,
-    s.eventID AS event_id,
-    coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)) AS event_time,
-    s.eventTime AS event_time_text,
-    s.eventVersion AS event_version,
-    s.eventSource AS event_source,
-    s.eventName AS event_name,
-    CASE WHEN s.eventName IS NULL THEN NULL
-         ELSE regexp_replace(s.eventName, '20[0-9]{6}(v[0-9]+)?$', '') END AS api_name,
-    s.awsRegion AS aws_region,
-    s.sourceIPAddress AS source_ip,
-    s.userAgent AS user_agent,
-    s.userIdentity.type AS identity_type,
-    s.userIdentity.arn AS principal_arn,
-    s.userIdentity.principalId AS principal_id,
-    s.userIdentity.accountId AS account_id,
-    s.userIdentity.accessKeyId AS access_key_id,
-    s.userIdentity.userName AS user_name,
-    s.userIdentity.sessionContext.sessionIssuer.arn AS session_issuer_arn,
-    s.userIdentity.sessionContext.sessionIssuer.type AS session_issuer_type,
-    CASE
-      WHEN s.userIdentity.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
-        THEN regexp_extract(s.userIdentity.arn, 'assumed-role/[^/]+/(.+)$', 1)
-      WHEN s.userIdentity.type IN ('AssumedRole', 'FederatedUser') AND s.userIdentity.principalId LIKE '%:%'
-        THEN split_part(s.userIdentity.principalId, ':', 2)
-    END AS session_name,
-    s.userIdentity.invokedBy AS invoked_by,
-    s.errorCode AS error_code,
-    s.errorMessage AS error_message,
-    TRY_CAST(s.readOnly AS BOOLEAN) AS read_only,
-    s.eventType AS event_type,
-    s.eventCategory AS event_category,
-    TRY_CAST(s.managementEvent AS BOOLEAN) AS management_event,
-    s.recipientAccountId AS recipient_account_id,
-    s.requestParameters AS request_parameters,
-    s.responseElements AS response_elements,
-    s.resources AS resources,
-    rec AS raw
-  FROM t
-),
-c AS (
-  SELECT n.*,
-    CASE
-      WHEN rec_type IS DISTINCT FROM 'OBJECT' THEN 'not-an-object'
-      WHEN event_type = 'AwsCloudTrailInsight' OR event_category = 'Insight' THEN 'insight'
-      WHEN event_id IS NULL OR event_id = '' THEN 'missing-event-id'
-      WHEN event_time_text IS NULL AND event_time IS NULL THEN 'missing-event-time'
-      WHEN event_time IS NULL THEN 'bad-event-time'
-    END AS problem
-  FROM n
+  FROM ({{source}}) AS src(file_id, record_index, rec, outer_time)
 )
-SELECT c.*,
+SELECT
+  s.eventID,
+  coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)),
+  s.eventVersion,
+  s.eventSource,
+  s.eventName,
+  CASE WHEN s.eventName IS NULL THEN NULL ELSE regexp_replace(s.eventName, '20[0-9]{6}(v[0-9]+)?$', '') END,
+  s.awsRegion,
+  s.sourceIPAddress,
+  s.userAgent,
+  s.userIdentity.type,
+  s.userIdentity.arn,
+  s.userIdentity.principalId,
+  s.userIdentity.accountId,
+  s.userIdentity.accessKeyId,
+  s.userIdentity.userName,
+  s.userIdentity.sessionContext.sessionIssuer.arn,
+  s.userIdentity.sessionContext.sessionIssuer.type,
   CASE
-    WHEN problem IS NOT NULL THEN problem
-    WHEN row_number() OVER (PARTITION BY c.event_id ORDER BY c.file_id, c.record_index) > 1 THEN 'duplicate'
-    WHEN EXISTS (SELECT 1 FROM cloudtrail_events e WHERE e.event_id = c.event_id) THEN 'duplicate'
-    ELSE 'keep'
-  END AS disposition
-FROM c;
+    WHEN s.userIdentity.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
+      THEN regexp_extract(s.userIdentity.arn, 'assumed-role/[^/]+/(.+)$', 1)
+    WHEN s.userIdentity.type IN ('AssumedRole', 'FederatedUser') AND s.userIdentity.principalId LIKE '%:%'
+      THEN split_part(s.userIdentity.principalId, ':', 2)
+  END,
+  s.userIdentity.invokedBy,
+  s.errorCode,
+  s.errorMessage,
+  TRY_CAST(s.readOnly AS BOOLEAN),
+  s.eventType,
+  s.eventCategory,
+  TRY_CAST(s.managementEvent AS BOOLEAN),
+  s.recipientAccountId,
+  s.requestParameters,
+  s.responseElements,
+  s.resources,
+  rec,
+  f.display_path,
+  t.file_id,
+  t.record_index
+FROM t JOIN batch_files f USING (file_id);
 
--- name: insert
-INSERT INTO cloudtrail_events
-SELECT b.event_id, b.event_time, b.event_version, b.event_source, b.event_name, b.api_name, b.aws_region,
-       b.source_ip, b.user_agent, b.identity_type, b.principal_arn, b.principal_id, b.account_id,
-       b.access_key_id, b.user_name, b.session_issuer_arn, b.session_issuer_type, b.session_name,
-       b.invoked_by, b.error_code, b.error_message, b.read_only, b.event_type, b.event_category,
-       b.management_event, b.recipient_account_id, b.request_parameters, b.response_elements,
-       b.resources, b.raw, f.display_path, b.file_id
-FROM ct_batch b JOIN batch_files f USING (file_id)
-WHERE b.disposition = 'keep';
+-- name: classify
+-- The batch's rows that are not kept, and why: a record that is not an object, an Insights
+-- record, no eventID, no or a bad eventTime, or an eventID already loaded (earlier in this batch
+-- by file and record order, or by an earlier import). Only narrow columns are scanned; `raw` is
+-- read for the few rows without an eventID or a time (each a simple filter DuckDB pushes into
+-- the scan, so the large column is not read for the others).
+CREATE OR REPLACE TEMP TABLE ct_drop AS
+WITH b AS (
+  SELECT rowid AS rid, file_id, source_record, event_id,
+         event_id IS NULL OR event_id = '' OR event_time IS NULL AS suspect,
+         event_type = 'AwsCloudTrailInsight' OR event_category = 'Insight' AS insight
+  FROM cloudtrail_events
+  WHERE file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files)
+),
+s AS (
+  SELECT rowid AS rid, json_type(raw) AS rec_type, raw ->> 'eventTime' AS event_time_text
+  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_id IS NULL
+  UNION
+  SELECT rowid, json_type(raw), raw ->> 'eventTime'
+  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_id = ''
+  UNION
+  SELECT rowid, json_type(raw), raw ->> 'eventTime'
+  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_time IS NULL
+),
+p AS (
+  SELECT b.rid, b.file_id, b.source_record, b.event_id, s.event_time_text,
+    CASE
+      WHEN b.suspect THEN
+        CASE
+          WHEN s.rec_type IS DISTINCT FROM 'OBJECT' THEN 'not-an-object'
+          WHEN b.insight THEN 'insight'
+          WHEN b.event_id IS NULL OR b.event_id = '' THEN 'missing-event-id'
+          WHEN s.event_time_text IS NULL THEN 'missing-event-time'
+          ELSE 'bad-event-time'
+        END
+      WHEN b.insight THEN 'insight'
+    END AS problem
+  FROM b LEFT JOIN s USING (rid)
+),
+earlier AS (
+  SELECT DISTINCT event_id FROM cloudtrail_events
+  WHERE NOT (file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files))
+    AND event_id IN (SELECT event_id FROM b)
+)
+SELECT rid, file_id, source_record, event_id, problem AS disposition,
+       CASE WHEN problem = 'bad-event-time' THEN event_time_text END AS event_time_text
+FROM p WHERE problem IS NOT NULL
+UNION ALL
+SELECT rid, file_id, source_record, event_id, 'duplicate', NULL
+FROM p
+WHERE problem IS NULL
+QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file_id, source_record) > 1
+     OR event_id IN (SELECT event_id FROM earlier);
+
+-- name: delete
+DELETE FROM cloudtrail_events WHERE rowid IN (SELECT rid FROM ct_drop);
 
 -- name: counts
-SELECT file_id,
-       count(*) FILTER (WHERE disposition = 'keep') AS loaded,
-       count(*) FILTER (WHERE disposition = 'duplicate') AS duplicate,
-       count(*) FILTER (WHERE disposition = 'insight') AS insight,
-       count(*) AS total
-FROM ct_batch GROUP BY file_id;
+SELECT f.file_id,
+       coalesce(l.loaded, 0) AS loaded,
+       count(d.rid) FILTER (WHERE d.disposition = 'duplicate') AS duplicate,
+       count(d.rid) FILTER (WHERE d.disposition = 'insight') AS insight,
+       count(d.rid) FILTER (WHERE d.disposition NOT IN ('duplicate', 'insight')) AS rejected
+FROM batch_files f
+LEFT JOIN (
+  SELECT file_id, count(*) AS loaded FROM cloudtrail_events
+  WHERE file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files)
+  GROUP BY file_id
+) l USING (file_id)
+LEFT JOIN ct_drop d USING (file_id)
+GROUP BY f.file_id, l.loaded;
 
 -- name: problems
-SELECT file_id, record_index, disposition, event_id, event_time_text
-FROM ct_batch
-WHERE disposition NOT IN ('keep', 'duplicate', 'insight')
-ORDER BY file_id, record_index
+SELECT file_id, source_record AS record_index, disposition, event_id, event_time_text
+FROM ct_drop
+WHERE disposition NOT IN ('duplicate', 'insight')
+ORDER BY file_id, source_record
 LIMIT 10000;

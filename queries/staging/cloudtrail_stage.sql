@@ -1,72 +1,69 @@
--- Readers that turn each CloudTrail container into rows of ct_stage(file_id, record_index, rec JSON, outer_time).
--- Each statement is selected by name (-- name: X) and takes the batch's file list as $files
--- and the reader's object size limit as $max_object.
+-- Readers that turn each CloudTrail container into rows of (file_id, record_index, rec JSON, outer_time).
+-- Each is selected by name (-- name: X) and becomes the source of cloudtrail_normalize.sql's insert
+-- (in place of its {{source}} marker), so records go from the reader to the table in one statement.
+-- They take the batch's file list as $files and the reader's object size limit as $max_object.
 
 -- name: cloudtrail-records
-INSERT INTO ct_stage
 SELECT b.file_id, unnest(generate_series(1, len(r.Records))), unnest(r.Records), NULL
 FROM read_json($files, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true,
                maximum_object_size = $max_object) r
-JOIN batch_files b ON b.path = r.filename;
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-array
-INSERT INTO ct_stage
 SELECT b.file_id, unnest(generate_series(1, len(r.json::JSON[]))), unnest(r.json::JSON[]), NULL
 FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
-JOIN batch_files b ON b.path = r.filename;
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-jsonl
-INSERT INTO ct_stage
 SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality), r.json, NULL
 FROM read_json_objects($files, format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
      WITH ORDINALITY r
-JOIN batch_files b ON b.path = r.filename;
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-lookup
-INSERT INTO ct_stage
 SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON), e.EventTime
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.Events))) AS idx, unnest(r.Events) AS e
   FROM read_json($files, columns = {'Events': 'STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
-);
+)
 
 -- name: cloudtrail-lookup-jsonl
-INSERT INTO ct_stage
 SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality),
        TRY_CAST(r.CloudTrailEvent AS JSON), r.EventTime
 FROM read_json($files, columns = {'EventTime': 'VARCHAR', 'CloudTrailEvent': 'VARCHAR'},
                format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
      WITH ORDINALITY r
-JOIN batch_files b ON b.path = r.filename;
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-lookup-array
-INSERT INTO ct_stage
 SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON), e.EventTime
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]))) AS idx,
          unnest(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]) AS e
   FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
-);
+)
 
 -- name: cloudtrail-cwl-subscription
-INSERT INTO ct_stage
 SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
   FROM read_json($files, columns = {'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
-);
+)
 
 -- name: cloudtrail-cwl-events
-INSERT INTO ct_stage
 SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
   FROM read_json($files, columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
-);
+)
+
+-- name: staged
+-- Lines of CloudWatch Logs exports, parsed in JS (exportLines.ts) into ct_stage.
+SELECT file_id, record_index, rec, outer_time FROM ct_stage

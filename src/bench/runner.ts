@@ -1,3 +1,4 @@
+import { DEFAULT_MEMORY_LIMIT } from '../db/connection.ts';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -446,7 +447,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       code: { commit, modified_files: status === null ? null : status.split('\n').filter(Boolean).length },
       scale: o.scale,
       seed,
-      options: { memory_limit: o.memoryLimit ?? 'default (80% of RAM)', threads: o.threads ?? 'default (all cores)', gzip_level: gzipLevel, skipped: [...skip], rss_method: rssMethod },
+      options: { memory_limit: o.memoryLimit ?? `default (${DEFAULT_MEMORY_LIMIT})`, threads: o.threads ?? 'default (all cores)', gzip_level: gzipLevel, skipped: [...skip], rss_method: rssMethod },
       machine: {
         cpu: cpus[0]?.model ?? 'unknown',
         cores: cpus.length,

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { withDb } from '../db/connection.ts';
+import { pendingFiles, recoverInterruptedImport } from '../db/recover.ts';
 import { ReadOnlyQueryError, UserError, errorMessage } from '../errors.ts';
 import { print, queryTable, type OutputFormat } from '../output/printer.ts';
 import { exportResult } from '../output/export.ts';
@@ -22,6 +23,17 @@ export function queryBuilder(y: Argv) {
 }
 
 export async function queryCommand(a: QueryArgs): Promise<number> {
+  // An import killed between its two transactions leaves rows that no ledger row accounts for;
+  // they are removed (with write access, briefly) before the read-only query sees the data.
+  const pending = await withDb(dbOptions(a, true), (db) => pendingFiles(db));
+  if (pending > 0) {
+    try {
+      await withDb(dbOptions(a), (db) => recoverInterruptedImport(db));
+      say(`Removed the rows of ${pending} file(s) an interrupted import left unsettled; run import again to load them.`);
+    } catch (e) {
+      say(`Warning: an interrupted import left the rows of ${pending} file(s) unsettled and they could not be removed (${errorMessage(e).split('\n')[0]}); counts may include them until the next import.`);
+    }
+  }
   return withDb(dbOptions(a, true), async (db) => {
     try {
       if (a.out) {

@@ -13,6 +13,12 @@ export interface DbOptions {
 }
 
 export const DEFAULT_DB = './forensics.duckdb';
+/**
+ * DuckDB's memory limit when --memory-limit is not given. DuckDB's own default (80% of RAM) lets
+ * an import of a few GB grow to several GB of RSS; with 1 GB everything still runs, spilling to
+ * <db>.tmp/, and the process stays under 2 GB (README, performance).
+ */
+export const DEFAULT_MEMORY_LIMIT = '1GB';
 
 /**
  * Settings every instance gets. Extension auto-install/auto-load is off so that an http(s):// or
@@ -26,7 +32,7 @@ function instanceConfig(opts: DbOptions): Record<string, string> {
     preserve_insertion_order: 'false',
   };
   if (opts.readOnly) cfg.access_mode = 'READ_ONLY';
-  if (opts.memoryLimit) cfg.memory_limit = opts.memoryLimit;
+  cfg.memory_limit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   if (opts.threads) cfg.threads = String(opts.threads);
   if (opts.path !== ':memory:') {
     cfg.temp_directory = `${path.resolve(opts.path)}.tmp`;

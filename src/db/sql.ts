@@ -59,3 +59,13 @@ export function section(rel: string, name: string): string {
   if (s === undefined) throw new Error(`no section '${name}' in queries/${rel}`);
   return s;
 }
+
+/**
+ * Puts a reader query (a section of one of our own .sql files) in place of the `{{source}}`
+ * marker of a statement, so that one statement reads, normalizes and inserts. Both arguments are
+ * program text; data always goes in as bound parameters.
+ */
+export function withSource(statement: string, source: string): string {
+  if (!statement.includes('{{source}}')) throw new Error('statement has no {{source}} marker');
+  return statement.replace('{{source}}', () => source.trim());
+}

@@ -25,7 +25,13 @@ export interface JsonPrefix {
   invalid: boolean;
 }
 
-type Frame = { kind: 'object' | 'array'; path: string; key?: string; sawElem?: boolean };
+/** `quiet`: inside the 4th or a later element of an array (or top-level value), whose keys the
+ * first elements already showed; such values are parsed but not recorded, which keeps detection
+ * of files full of small records cheap. */
+type Frame = { kind: 'object' | 'array'; path: string; key?: string; sawElem?: boolean; elems: number; quiet: boolean };
+
+/** Elements of an array whose keys and strings are recorded. */
+const RECORDED_ELEMENTS = 3;
 
 export function scanJsonPrefix(text: string, maxValuesTracked = 4096): JsonPrefix {
   const out: JsonPrefix = {
@@ -62,35 +68,49 @@ export function scanJsonPrefix(text: string, maxValuesTracked = 4096): JsonPrefi
         out.newlineSeparated = true;
       }
       sawNewlineAtTop = false;
-    } else if (f.kind === 'array' && !f.sawElem) {
-      f.sawElem = true;
-      out.arrayElem.set(f.path, type);
+    } else if (f.kind === 'array') {
+      f.elems++;
+      if (!f.sawElem) {
+        f.sawElem = true;
+        out.arrayElem.set(f.path, type);
+      }
     }
+  };
+  /** Whether a value starting now (after beginValue) is not recorded. */
+  const quietHere = (): boolean => {
+    const f = stack[stack.length - 1];
+    if (!f) return out.topValues > RECORDED_ELEMENTS;
+    return f.quiet || (f.kind === 'array' && f.elems > RECORDED_ELEMENTS);
   };
 
   while (i < n) {
-    const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
-      if (c === '\n' && stack.length === 0) sawNewlineAtTop = true;
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) {
+      if (c === 0x0a && stack.length === 0) sawNewlineAtTop = true;
       i++;
       continue;
     }
-    if (c === '{' || c === '[') {
-      const path = valuePath() ?? '';
-      beginValue(c === '{' ? 'object' : 'array');
-      stack.push({ kind: c === '{' ? 'object' : 'array', path: c === '{' ? path : path });
-      expectKey = c === '{';
+    if (c === 0x7b || c === 0x5b) {
+      // { or [
+      const parent = stack[stack.length - 1];
+      const path = parent?.quiet ? '' : (valuePath() ?? '');
+      const kind = c === 0x7b ? 'object' : 'array';
+      beginValue(kind);
+      stack.push({ kind, path, elems: 0, quiet: quietHere() });
+      expectKey = c === 0x7b;
       i++;
       continue;
     }
-    if (c === '}' || c === ']') {
+    if (c === 0x7d || c === 0x5d) {
+      // } or ]
       stack.pop();
       if (stack.length === 0 && out.topValues === 1) out.firstComplete = true;
       expectKey = false;
       i++;
       continue;
     }
-    if (c === ',') {
+    if (c === 0x2c) {
+      // ,
       const f = stack[stack.length - 1];
       if (f && f.kind === 'object') {
         expectKey = true;
@@ -99,29 +119,44 @@ export function scanJsonPrefix(text: string, maxValuesTracked = 4096): JsonPrefi
       i++;
       continue;
     }
-    if (c === ':') {
+    if (c === 0x3a) {
+      // :
       expectKey = false;
       i++;
       continue;
     }
-    if (c === '"') {
+    if (c === 0x22) {
       // find the end of the string
       let j = i + 1;
+      let escaped = false;
       while (j < n) {
         const d = text.charCodeAt(j);
-        if (d === 0x5c) j += 2;
-        else if (d === 0x22) break;
+        if (d === 0x5c) {
+          escaped = true;
+          j += 2;
+        } else if (d === 0x22) break;
         else j++;
       }
       if (j >= n) return out; // string runs past the prefix
-      let s: string;
-      try {
-        s = JSON.parse(text.slice(i, j + 1)) as string;
-      } catch {
-        out.invalid = true;
-        return out;
+      const f0 = stack[stack.length - 1];
+      if (f0?.quiet || (f0?.kind === 'array' && f0.elems >= RECORDED_ELEMENTS)) {
+        // not recorded: only the structure matters
+        if (f0.kind === 'object' && expectKey) expectKey = false;
+        else beginValue('string');
+        i = j + 1;
+        continue;
       }
-      const f = stack[stack.length - 1];
+      let s: string;
+      if (!escaped) s = text.slice(i + 1, j);
+      else {
+        try {
+          s = JSON.parse(text.slice(i, j + 1)) as string;
+        } catch {
+          out.invalid = true;
+          return out;
+        }
+      }
+      const f = f0;
       if (f && f.kind === 'object' && expectKey) {
         f.key = s;
         const p = f.path ? `${f.path}.${s}` : s;

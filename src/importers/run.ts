@@ -3,13 +3,14 @@ import path from 'node:path';
 import { listValue } from '@duckdb/node-api';
 import type { Db } from '../db/connection.ts';
 import { writeLedger, type LedgerRow } from '../db/ledger.ts';
+import { recoverInterruptedImport } from '../db/recover.ts';
 import { UserError, errorMessage } from '../errors.ts';
 import { Progress } from '../util/progress.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
-import { detect, type Detection } from './detect.ts';
+import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
-import { readFacts, type FileFacts } from './sniff.ts';
+import { checkGzip, readFacts, verifyGzip, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
 
 
@@ -43,9 +44,19 @@ export interface ImportSummary {
 }
 
 const READ_CONCURRENCY = 4;
+const DEFAULT_BATCH_BYTES = 512 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 /** Tuning and test knobs (undocumented): files per batch cap, and a line on stderr per committed batch. */
 const BATCH_FILES_CAP = Number(process.env.LAMBDA_FORENSICS_BATCH_FILES) || Infinity;
 const TRACE_BATCHES = process.env.LAMBDA_FORENSICS_TRACE_BATCHES === '1';
+/** Phase timings on stderr (LAMBDA_FORENSICS_TRACE=1), for finding where a slow import spends its time. */
+const TRACE = process.env.LAMBDA_FORENSICS_TRACE === '1';
+function tracer(): (what: string) => void {
+  const t0 = Date.now();
+  return (what) => {
+    if (TRACE) process.stderr.write(`[trace ${((Date.now() - t0) / 1000).toFixed(2)} s] ${what}\n`);
+  };
+}
 /** Formats read as one JSON value per line. */
 const JSON_LINES_FORMATS = new Set(['cloudtrail-jsonl', 'cloudtrail-lookup-jsonl']);
 
@@ -76,6 +87,24 @@ export function collectFiles(paths: string[], exclude: Set<string>): Array<{ abs
   return out;
 }
 
+/** The batch's files as temp table batch_files, which the importers' SQL joins to. */
+async function createBatchFiles(db: Db, files: FileEntry[]): Promise<void> {
+  await db.run('CREATE OR REPLACE TEMP TABLE batch_files (file_id BIGINT, path VARCHAR, display_path VARCHAR, format VARCHAR)');
+  const app = await db.conn.createAppender('batch_files', 'main', 'temp');
+  try {
+    for (const f of files) {
+      app.appendBigInt(BigInt(f.fileId));
+      app.appendVarchar(f.path);
+      app.appendVarchar(f.displayPath);
+      app.appendVarchar(f.format);
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
+}
+
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
@@ -91,6 +120,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
 
 export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
   const t0 = Date.now();
+  const trace = tracer();
   if (opts.source && !allFormats().includes(opts.source)) {
     throw new UserError(`Unknown --source '${opts.source}'.`, { hint: `Known formats: ${allFormats().join(', ')}` });
   }
@@ -99,13 +129,20 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const listed = collectFiles(inputs, exclude).filter((f) => !(dbPath && f.abs.startsWith(`${dbPath}.tmp${path.sep}`)));
 
   const reports: FileReport[] = [];
-  const readProgress = new Progress('reading', listed.length, 0, opts.progress);
-  const facts: FileFacts[] = await mapLimit(listed, READ_CONCURRENCY, async (f) => {
+  const readProgress = new Progress('reading and detecting', listed.length, 0, opts.progress);
+  // Detection runs as each file is read, so that the head (and the compressed bytes kept to widen
+  // it) can be dropped at once: for tens of thousands of small files they would hold hundreds of MB.
+  const detections: Detection[] = new Array(listed.length);
+  const facts: FileFacts[] = await mapLimit(listed, READ_CONCURRENCY, async (f, i) => {
     const r = await readFacts(f.abs);
+    detections[i] = opts.source && !r.readError ? { kind: 'load', format: opts.source, why: 'forced with --source' } : detect(r);
+    r.head = EMPTY;
+    delete r.fullHead;
     readProgress.advance(1, 0);
     return r;
   });
   readProgress.done();
+  trace(`read ${listed.length} files (sha256, format)`);
 
   // Ledger: a file already seen (same sha256) is not imported again.
   const shas = [...new Set(facts.map((f) => f.sha256))];
@@ -137,9 +174,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       continue;
     }
     seenSha.set(f.sha256, display);
-    let det: Detection;
-    if (opts.source && !f.readError) det = { kind: 'load', format: opts.source, why: 'forced with --source' };
-    else det = detect(f);
+    let det = detections[i]!;
     if (det.kind === 'load' && !importerFor(det.format)) {
       det = {
         kind: 'skip',
@@ -150,6 +185,23 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     todo.push({ facts: f, display, det });
   }
 
+  // A gzip file was only decompressed as far as detection needed. Formats read line by line
+  // would silently lose the lines after a break, so their files are checked whole first; a JSON
+  // document cut short cannot parse, so those are checked only if loading fails (loadBatch).
+  const toVerify = todo.filter(
+    (t) => t.det.kind === 'load' && t.facts.gzip && !t.facts.verified && !SELF_DELIMITING_FORMATS.has(t.det.format),
+  );
+  if (toVerify.length) {
+    const verifyProgress = new Progress('checking gzip', toVerify.length, 0, opts.progress);
+    await mapLimit(toVerify, READ_CONCURRENCY, async (t) => {
+      t.facts = await verifyGzip(t.facts);
+      if (t.facts.readError) t.det = detect(t.facts);
+      verifyProgress.advance(1, 0);
+    });
+    verifyProgress.done();
+  }
+
+  trace('checked gzip streams');
   if (pendingRetry.length) {
     await db.transaction(async () => {
       await db.run('DELETE FROM import_issues WHERE file_id IN (SELECT unnest($ids))', { ids: listValue(pendingRetry) });
@@ -162,6 +214,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     ? (await db.all<{ id: bigint }>(`SELECT nextval('import_files_seq') AS id FROM range($n)`, { n: todo.length })).map((r) => Number(r.id))
     : [];
 
+  trace('ledger ids allocated');
   // Skipped files: one ledger row each.
   const skipped = todo.filter((t) => t.det.kind === 'skip');
   if (skipped.length) {
@@ -194,6 +247,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     await db.transaction(() => writeLedger(db, rows));
   }
 
+  trace('skipped files recorded');
   // Loadable files, grouped by importer.
   const entries: Array<FileEntry & { importer: Importer }> = [];
   todo.forEach((t, i) => {
@@ -206,6 +260,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       contentBytes: t.facts.contentBytes ?? t.facts.size,
       sha256: t.facts.sha256,
       gzip: t.facts.gzip,
+      verified: t.facts.verified,
       mtimeMs: t.facts.mtimeMs,
       format: t.det.format,
       importer: importerFor(t.det.format)!,
@@ -215,31 +270,16 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const progress = new Progress('importing', entries.length, totalBytes, opts.progress);
   const rowsBySource: Record<string, number> = {};
   const touched = new Set<Importer>();
-  const batchBytes = opts.batchBytes ?? 512 * 1024 * 1024;
 
   const loadBatch = async (importer: Importer, files: typeof entries): Promise<void> => {
     const started = Date.now();
     try {
-      const outcomes = await db.transaction(async () => {
-        await db.run(
-          'CREATE OR REPLACE TEMP TABLE batch_files (file_id BIGINT, path VARCHAR, display_path VARCHAR, format VARCHAR)',
-        );
-        const app = await db.conn.createAppender('batch_files', 'main', 'temp');
-        for (const f of files) {
-          app.appendBigInt(BigInt(f.fileId));
-          app.appendVarchar(f.path);
-          app.appendVarchar(f.displayPath);
-          app.appendVarchar(f.format);
-          app.endRow();
-        }
-        app.flushSync();
-        app.closeSync();
-        const outcomes = await importer.load({ db, options: opts, files });
+      const ctx = { db, options: opts, files };
+      const ledgerRows = (outcomes: Map<number, FileOutcome>): LedgerRow[] => {
         const ms = (Date.now() - started) / files.length;
-        const rows: LedgerRow[] = [];
-        for (const f of files) {
+        return files.map((f) => {
           const o = outcomes.get(f.fileId) ?? { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
-          rows.push({
+          return {
             fileId: f.fileId,
             displayPath: f.displayPath,
             size: f.size,
@@ -250,12 +290,40 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
             reason: o.skippedReason ?? o.note ?? null,
             outcome: o,
             ms,
+          };
+        });
+      };
+      let outcomes: Map<number, FileOutcome>;
+      if (!importer.settle) {
+        outcomes = await db.transaction(async () => {
+          await createBatchFiles(db, files);
+          const outcomes = await importer.load(ctx);
+          await writeLedger(db, ledgerRows(outcomes));
+          await db.run('DROP TABLE IF EXISTS batch_files');
+          return outcomes;
+        });
+      } else {
+        // First transaction: the rows, marked pending. Second: settle them and write the ledger.
+        const loaded = await db.transaction(async () => {
+          await createBatchFiles(db, files);
+          const loaded = await importer.load(ctx);
+          await db.run('INSERT INTO import_pending SELECT file_id, $t FROM batch_files', { t: importer.pendingTable! });
+          return loaded;
+        });
+        try {
+          outcomes = await db.transaction(async () => {
+            const outcomes = await importer.settle!(ctx, loaded);
+            await writeLedger(db, ledgerRows(outcomes));
+            await db.run('DELETE FROM import_pending WHERE file_id IN (SELECT file_id FROM batch_files)');
+            return outcomes;
           });
+        } catch (e) {
+          await recoverInterruptedImport(db, files.map((f) => f.fileId));
+          throw e;
+        } finally {
+          await db.run('DROP TABLE IF EXISTS batch_files');
         }
-        await writeLedger(db, rows);
-        await db.run('DROP TABLE IF EXISTS batch_files');
-        return outcomes;
-      });
+      }
       for (const f of files) {
         const o = outcomes.get(f.fileId)!;
         rowsBySource[importer.source] = (rowsBySource[importer.source] ?? 0) + (o?.rowsLoaded ?? 0);
@@ -270,7 +338,8 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       }
       touched.add(importer);
-      if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files\n`);
+      trace(`batch of ${files.length} ${importer.source} files committed`);
+      if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));
     } catch (e) {
       if (files.length > 1) {
@@ -281,16 +350,20 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       }
       const f = files[0]!;
       const msg = errorMessage(e);
+      // A gzip file that was not decompressed whole before loading: a damaged stream explains the failure.
+      const gz = f.gzip && !f.verified ? (await checkGzip(f.path)).error : undefined;
       // DuckDB's JSON errors name a line near the problem, not always the line itself.
-      const located = /Malformed JSON|invalid UTF-8|JSON/i.test(msg)
+      const located = !gz && /Malformed JSON|invalid UTF-8|JSON/i.test(msg)
         ? await locateJsonProblem(f.path, JSON_LINES_FORMATS.has(f.format)).catch(() => undefined)
         : undefined;
-      const issue: IssueInput = {
-        location: located?.location ?? readerErrorLocation(msg),
-        severity: 'error',
-        code: 'load-failed',
-        message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
-      };
+      const issue: IssueInput = gz
+        ? { severity: 'error', code: 'corrupt-gzip', message: `${gz}; the file was not loaded (nothing from it is in the database)` }
+        : {
+            location: located?.location ?? readerErrorLocation(msg),
+            severity: 'error',
+            code: 'load-failed',
+            message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
+          };
       await db.transaction(() =>
         writeLedger(db, [{
           fileId: f.fileId,
@@ -311,12 +384,16 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   };
 
   const byImporter = new Map<Importer, typeof entries>();
-  for (const e of entries) byImporter.set(e.importer, [...(byImporter.get(e.importer) ?? []), e]);
+  for (const e of entries) {
+    const group = byImporter.get(e.importer);
+    if (group) group.push(e);
+    else byImporter.set(e.importer, [e]);
+  }
   for (const [importer, files] of byImporter) {
     let batch: typeof entries = [];
     let bytes = 0;
     for (const f of files) {
-      if (batch.length && (batch.length >= Math.min(importer.maxBatchFiles, BATCH_FILES_CAP) || bytes + f.contentBytes > batchBytes)) {
+      if (batch.length && (batch.length >= Math.min(importer.maxBatchFiles, BATCH_FILES_CAP) || bytes + f.contentBytes > (opts.batchBytes ?? importer.maxBatchBytes ?? DEFAULT_BATCH_BYTES))) {
         await loadBatch(importer, batch);
         batch = [];
         bytes = 0;
@@ -331,7 +408,9 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   for (const importer of touched) {
     if (importer.finalize) await db.transaction(() => importer.finalize!(db));
   }
+  trace('finalized');
   await db.run('CHECKPOINT');
+  trace('checkpointed');
 
   const order = new Map(listed.map((l, i) => [l.display, i]));
   reports.sort((a, b) => (order.get(a.path) ?? 0) - (order.get(b.path) ?? 0));

@@ -9,6 +9,8 @@ export interface FileEntry {
   contentBytes: number;
   sha256: string;
   gzip: boolean;
+  /** Whether a gzip stream was decompressed whole before loading (see sniff.ts). */
+  verified: boolean;
   mtimeMs: number;
   format: string;
 }
@@ -67,7 +69,19 @@ export interface Importer {
   description: string;
   /** Files per DuckDB scan; 1 for importers that parse in JS. */
   maxBatchFiles: number;
+  /** Uncompressed bytes per DuckDB scan (default 512 MiB). */
+  maxBatchBytes?: number;
   load(ctx: LoadContext): Promise<Map<number, FileOutcome>>;
+  /**
+   * Two-transaction importers: `load` only inserts, and is committed with the batch's files
+   * recorded in import_pending for `pendingTable`; `settle` then runs in a second transaction,
+   * gets what `load` returned (issues found while reading), deletes what is not kept and returns
+   * the final outcomes, which are written to the ledger in that transaction. Deleting rows inserted in the same transaction makes DuckDB's
+   * commit rewrite them (6 s per million CloudTrail records), deleting committed rows does not.
+   */
+  settle?(ctx: LoadContext, loaded: Map<number, FileOutcome>): Promise<Map<number, FileOutcome>>;
+  /** The table `load` writes when `settle` is defined (one of db/recover.ts PENDING_TABLES). */
+  pendingTable?: string;
   /** Runs once at the end of an import that loaded any file of this importer (e.g. to rebuild derived tables). */
   finalize?(db: Db): Promise<void>;
 }

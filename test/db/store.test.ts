@@ -99,3 +99,48 @@ describe('database file', () => {
     expect(end).toEqual({ n: total, d: total, files: 120 });
   }, 120_000);
 });
+
+describe('an import killed between its two transactions', () => {
+  /** The state such a kill leaves: the batch's rows committed and marked pending, no ledger rows. */
+  async function interrupted(): Promise<{ file: string; data: string; total: number }> {
+    const dir = tempDir();
+    const data = path.join(dir, 'trail');
+    fs.mkdirSync(data);
+    const total = writeTrail(data, 4, 10);
+    const file = path.join(dir, 'i.duckdb');
+    expect(cli(['import', '--db', file, path.join(data, '111122223333_CloudTrail_eu-west-1_0.json.gz')]).code).toBe(0);
+    const db = await Db.open({ path: file });
+    try {
+      // a second file's rows as the first transaction commits them, with one duplicate and one record it would reject
+      await db.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id, source_record)
+                    SELECT 'p-' || i, TIMESTAMPTZ '2026-03-10 00:00:00+00', 'pending.json', 99, i FROM range(5) t(i)`);
+      await db.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id, source_record) VALUES
+                    ('e-0-1', TIMESTAMPTZ '2026-03-10 00:00:00+00', 'pending.json', 99, 6),
+                    (NULL, NULL, 'pending.json', 99, 7)`);
+      await db.run(`INSERT INTO import_pending VALUES (99, 'cloudtrail_events')`);
+    } finally {
+      db.close();
+    }
+    return { file, data, total };
+  }
+  const counts = (file: string) =>
+    JSON.parse(cli(['query', '--db', file, '--format', 'json', `SELECT (SELECT count(*) FROM cloudtrail_events) AS events,
+      (SELECT sum(rows_loaded) FROM import_files) AS ledger, (SELECT count(*) FROM import_pending) AS pending`]).stdout)[0];
+
+  it('query removes the unsettled rows first, so the table holds exactly what the ledger says', async () => {
+    const { file } = await interrupted();
+    const q = cli(['query', '--db', file, '--format', 'json', 'SELECT count(*) AS n FROM cloudtrail_events']);
+    expect(q.code).toBe(0);
+    expect(q.stderr).toMatch(/Removed the rows of 1 file\(s\) an interrupted import left unsettled/);
+    expect(JSON.parse(q.stdout)).toEqual([{ n: 10 }]);
+    expect(counts(file)).toEqual({ events: 10, ledger: 10, pending: 0 });
+  });
+
+  it('the next import removes them and loads every file once', async () => {
+    const { file, data, total } = await interrupted();
+    const r = cli(['import', '--db', file, data]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/Removed the rows of 1 file\(s\)/);
+    expect(counts(file)).toEqual({ events: total, ledger: total, pending: 0 });
+  });
+});

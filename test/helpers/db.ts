@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { Db } from '../../src/db/connection.ts';
 import { ensureSchema } from '../../src/db/schema.ts';
 import { runImport, type RunImportOptions, type ImportSummary } from '../../src/importers/run.ts';
@@ -31,11 +32,13 @@ export async function importPaths(db: Db, paths: string[], opts: RunImportOption
 }
 
 const tempDirs: string[] = [];
-process.on('exit', () => {
-  for (const d of tempDirs) fs.rmSync(d, { recursive: true, force: true });
+// Vitest evaluates this module once per test file (isolated module graphs), so this hook removes
+// the directories the file made when its tests end. Worker processes do not emit 'exit'.
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A temp directory removed when the test process ends. */
+/** A temp directory removed when the test file's tests end. */
 export function tempDir(prefix = 'lf-test-'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.push(dir);

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
+import { readFacts } from '../../src/importers/sniff.ts';
 import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 /** CloudTrail records as AWS writes them (the minimum the importer needs plus a payload). */
@@ -70,6 +72,27 @@ describe('bad input never crashes the run, never half-loads, and is reported', (
     expect(issues).toHaveLength(1);
     expect(issues[0]!.code).toBe('corrupt-gzip');
     expect(issues[0]!.message).toMatch(/gzip stream is damaged: unexpected end of file/);
+    expect(await count(db, 'SELECT count(*) FROM cloudtrail_events')).toBe(3);
+  });
+
+  it('a truncated .gz too large to be decompressed while sniffing fails whole with corrupt-gzip, in a batch with good files', async () => {
+    goodFile();
+    // random payloads keep the gzip large, so detection inflates only its first part
+    const recs = Array.from({ length: 400 }, (_, i) => record(500 + i, { requestParameters: { blob: crypto.randomBytes(300).toString('base64') } }));
+    const full = zlib.gzipSync(s3File(recs));
+    const cut = full.subarray(0, Math.floor(full.length * 0.7));
+    write('bad/big-truncated.json.gz', cut);
+    const facts = await readFacts(path.join(dir, 'bad/big-truncated.json.gz'));
+    expect(facts).toMatchObject({ gzip: true, verified: false });
+    expect(facts.readError).toBeUndefined();
+    const s = await importPaths(db, [dir]);
+    expect(s.files.map((f) => [path.basename(f.path), f.status, f.rows])).toEqual([
+      ['big-truncated.json.gz', 'failed', 0],
+      ['111122223333_CloudTrail_eu-west-1_20260310T1000Z_good.json.gz', 'loaded', 3],
+    ]);
+    expect(await issuesOf('big-truncated.json.gz')).toEqual([
+      expect.objectContaining({ code: 'corrupt-gzip', severity: 'error', message: expect.stringMatching(/^gzip stream is damaged: unexpected end of file; the file was not loaded/) }),
+    ]);
     expect(await count(db, 'SELECT count(*) FROM cloudtrail_events')).toBe(3);
   });
 

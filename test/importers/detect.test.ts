@@ -5,7 +5,7 @@ import type { FileFacts } from '../../src/importers/sniff.ts';
 
 function facts(content: string | Buffer, extra: Partial<FileFacts> = {}): FileFacts {
   const head = Buffer.isBuffer(content) ? content : Buffer.from(content);
-  return { path: '/x', size: head.length, mtimeMs: 0, sha256: 'x', gzip: false, parquet: false, head, headIsAll: true, contentBytes: head.length, ...extra };
+  return { path: '/x', size: head.length, mtimeMs: 0, sha256: 'x', gzip: false, parquet: false, head, headIsAll: true, contentBytes: head.length, verified: true, ...extra };
 }
 const fmt = (content: string) => {
   const d = detect(facts(content));
@@ -22,6 +22,17 @@ describe('JSON prefix scanner', () => {
     expect(p.strings.get('Records[].userIdentity.type')).toBe('IAMUser');
     expect(p.arrayElem.get('Records')).toBe('object');
     expect(p.firstComplete).toBe(false);
+  });
+  it('records the keys of the first three elements of an array, and still every top-level key after it', () => {
+    const recs = Array.from({ length: 6 }, (_, i) => `{"k${i}": "v${i}", "n": {"m${i}": 1}}`).join(',');
+    const p = scanJsonPrefix(`{"Records":[${recs}],"After":"x"}`);
+    expect([...p.keys].filter((k) => k.startsWith('Records[]')).sort()).toEqual([
+      'Records[].k0', 'Records[].k1', 'Records[].k2', 'Records[].n', 'Records[].n.m0', 'Records[].n.m1', 'Records[].n.m2',
+    ]);
+    expect(p.keys.has('After')).toBe(true);
+    expect(p.strings.get('After')).toBe('x');
+    expect(p.firstComplete).toBe(true);
+    expect(p.invalid).toBe(false);
   });
   it('tells JSON Lines from one document', () => {
     expect(scanJsonPrefix('{"a":1}\n{"a":2}\n').newlineSeparated).toBe(true);

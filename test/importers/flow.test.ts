@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
+import { readFacts } from '../../src/importers/sniff.ts';
 import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -372,6 +373,26 @@ describe('flow-text bad input', () => {
       { location: null, code: 'more-skipped', message: '3 more lines were skipped for the same reason (bad-number); only the first 1000 are listed' },
     ]);
     expect(await db.scalar(`SELECT max(location) FILTER (WHERE location = 'line 1001') FROM import_issues`)).toBe('line 1001');
+  });
+
+  it('a large truncated .gz (only partly inflated while sniffing) is checked whole and refused before loading', async () => {
+    const dir = tempDir();
+    const lines = ['version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status'];
+    for (let i = 0; i < 20000; i++) {
+      const r = (n: number) => Math.floor(Math.random() * n);
+      lines.push(`2 123456789012 eni-${r(1e8).toString(16)} 10.0.${r(255)}.${r(255)} 52.${r(255)}.${r(255)}.${r(255)} ${r(65535)} 443 6 ${r(100)} ${r(1e6)} ${1700000000 + i} ${1700000060 + i} ACCEPT OK`);
+    }
+    const gz = zlib.gzipSync(lines.join('\n') + '\n');
+    const cut = write(dir, 'big-truncated.log.gz', gz.subarray(0, Math.floor(gz.length * 0.8)));
+    const facts = await readFacts(cut);
+    expect(facts).toMatchObject({ gzip: true, verified: false });
+    const s = await importPaths(db, [cut, fx('headerless-v2.log')]);
+    expect(s.files.map((f) => [f.status, f.rows])).toEqual([
+      ['failed', 0],
+      ['loaded', 4],
+    ]);
+    expect(await rowsOf(cut)).toBe(0);
+    expect((await issues())[0]).toMatchObject({ path: cut, code: 'corrupt-gzip', severity: 'error' });
   });
 
   it('a truncated .gz is refused before loading (run.ts gunzips it whole), the other files load', async () => {

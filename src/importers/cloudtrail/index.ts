@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.ts';
-import { section, sqlSections } from '../../db/sql.ts';
+import { section, sqlSections, withSource } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
 import { readExportLines } from '../exportLines.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
@@ -44,42 +44,68 @@ export const cloudtrailImporter: Importer = {
   ],
   source: 'cloudtrail',
   description: 'CloudTrail: S3 delivery, JSON arrays, JSON Lines, lookup-events, and CloudTrail through CloudWatch Logs',
-  maxBatchFiles: 2000,
+  // Few, large batches: DuckDB writes a batch's rows to the file as it inserts them, and keeps
+  // those blocks only for a table's first transaction; later ones are compressed and written again
+  // at the next checkpoint (README, performance). A failing batch is still split until the bad
+  // file stands alone.
+  maxBatchFiles: 50_000,
+  maxBatchBytes: 4 * 1024 ** 3,
+  pendingTable: 'cloudtrail_events',
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
     const outcomes = new Map<number, FileOutcome>(files.map((f) => [f.fileId, emptyOutcome()]));
-    await db.run(
-      'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
-    );
+    const sql = sqlSections(NORMALIZE);
+    const insert = sql.get('insert')!;
     const byFormat = new Map<string, typeof files>();
-    for (const f of files) byFormat.set(f.format, [...(byFormat.get(f.format) ?? []), f]);
+    for (const f of files) {
+      const group = byFormat.get(f.format);
+      if (group) group.push(f);
+      else byFormat.set(f.format, [f]);
+    }
     for (const [format, group] of byFormat) {
       if (format === 'cloudtrail-cwl-export') {
+        await db.run(
+          'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
+        );
         for (const f of group) await stageExportFile(db, f.fileId, f.path, outcomes.get(f.fileId)!);
+        await db.run(withSource(insert, section(STAGE, 'staged')));
+        await db.run('DROP TABLE ct_stage');
         continue;
       }
-      await db.run(section(STAGE, format), { files: fileListParam(group), max_object: maxObjectSize(group) });
+      await db.run(withSource(insert, section(STAGE, format)), {
+        files: fileListParam(group),
+        max_object: maxObjectSize(group),
+      });
     }
+    return outcomes;
+  },
+
+  async settle(ctx: LoadContext, outcomes: Map<number, FileOutcome>): Promise<Map<number, FileOutcome>> {
+    const { db, files } = ctx;
     const sql = sqlSections(NORMALIZE);
-    await db.run(sql.get('main')!);
-    await db.run(sql.get('insert')!);
-    for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; insight: bigint; total: bigint }>(
+    const formatOf = new Map(files.map((f) => [f.fileId, f.format]));
+    const range = { min_file: Math.min(...files.map((f) => f.fileId)), max_file: Math.max(...files.map((f) => f.fileId)) };
+    await db.run(sql.get('classify')!, range);
+    await db.run(sql.get('delete')!);
+    for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; insight: bigint; rejected: bigint }>(
       sql.get('counts')!,
+      range,
     )) {
       const o = outcomes.get(Number(r.file_id))!;
       o.rowsLoaded = Number(r.loaded);
       o.rowsDuplicate = Number(r.duplicate);
+      o.rowsRejected = Number(r.rejected);
       const insight = Number(r.insight);
-      o.rowsRejected = Number(r.total) - o.rowsLoaded - o.rowsDuplicate - insight;
-      if (insight > 0 && insight === Number(r.total)) o.skippedReason = 'CloudTrail Insights records only (not API activity)';
-      else if (insight > 0) o.note = `${insight} CloudTrail Insights records skipped`;
+      if (insight > 0 && o.rowsLoaded + o.rowsDuplicate + o.rowsRejected === 0) {
+        o.skippedReason = 'CloudTrail Insights records only (not API activity)';
+      } else if (insight > 0) o.note = `${insight} CloudTrail Insights records skipped`;
     }
     for (const p of await db.all<{ file_id: bigint; record_index: bigint; disposition: string; event_id: string | null }>(
       sql.get('problems')!,
     )) {
       const o = outcomes.get(Number(p.file_id))!;
-      const unit = files.find((f) => f.fileId === Number(p.file_id))?.format === 'cloudtrail-cwl-export' ? 'line' : 'record';
+      const unit = formatOf.get(Number(p.file_id)) === 'cloudtrail-cwl-export' ? 'line' : 'record';
       o.issues.push({
         location: `${unit} ${p.record_index}`,
         severity: 'warning',
@@ -90,12 +116,10 @@ export const cloudtrailImporter: Importer = {
     for (const [fileId, o] of outcomes) {
       const total = o.rowsLoaded + o.rowsDuplicate + o.rowsRejected;
       if (total === 0 && !o.skippedReason && o.issues.length === 0) {
-        const f = files.find((x) => x.fileId === fileId)!;
-        if (f.format === 'cloudtrail-records') o.note = 'no records ({"Records":[]})';
+        if (formatOf.get(fileId) === 'cloudtrail-records') o.note = 'no records ({"Records":[]})';
       }
     }
-    await db.run('DROP TABLE IF EXISTS ct_stage');
-    await db.run('DROP TABLE IF EXISTS ct_batch');
+    await db.run('DROP TABLE IF EXISTS ct_drop');
     return outcomes;
   },
 };
