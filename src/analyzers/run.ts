@@ -88,7 +88,11 @@ export async function runAnalyzer<S extends z.ZodObject>(
     throw new UserError(`The ${d.id} analyzer needs --function NAME.`, { hint: `Example: lambda-forensics analyze ${d.id} --function orders-api` });
   }
   const sql = sqlFile(`analyzers/${d.sqlFile}`);
+  const started = Date.now();
   const raw = await queryTable(db, sql, bindParams(sql, ctx));
+  if (process.env.LAMBDA_FORENSICS_TRACE === '1') {
+    process.stderr.write(`[trace ${((Date.now() - started) / 1000).toFixed(2)} s] analyzer ${d.id}${ctx.function ? ` (${ctx.function})` : ''}: ${raw.rows.length} rows\n`);
+  }
   // Columns whose name starts with _ are internal: they inform `finding` but are not output.
   const visible = raw.columns.filter((c) => !c.startsWith('_'));
   const expected = Object.keys(d.row.shape);
@@ -96,12 +100,13 @@ export async function runAnalyzer<S extends z.ZodObject>(
     throw new Error(`analyzer ${d.id} returned columns [${visible.join(', ')}], its descriptor says [${expected.join(', ')}]`);
   }
   const internal: Array<Record<string, Value>> = [];
+  const strict = d.row.strict();
   const rows = raw.rows.map((r, i) => {
     const out: Record<string, Value> = {};
     const hidden: Record<string, Value> = {};
     for (const c of raw.columns) (c.startsWith('_') ? hidden : out)[c] = r[c] ?? null;
     internal.push(hidden);
-    const parsed = d.row.strict().safeParse(out);
+    const parsed = strict.safeParse(out);
     if (!parsed.success) throw new Error(`analyzer ${d.id} row ${i + 1} does not match its schema: ${parsed.error.message}`);
     return parsed.data as z.infer<S>;
   });

@@ -293,10 +293,22 @@ const num = (v: Value | undefined): number => (typeof v === 'number' ? v : typeo
 const str = (v: Value | undefined): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 const strs = (v: Value | undefined): string[] => (Array.isArray(v) ? v.filter((x) => x !== null).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : []);
 
+/** Per-query timings on stderr (LAMBDA_FORENSICS_TRACE=1), for finding where a slow report spends its time. */
+const TRACE = process.env.LAMBDA_FORENSICS_TRACE === '1';
+async function traced<T>(label: string, p: () => Promise<T>): Promise<T> {
+  if (!TRACE) return p();
+  const t = Date.now();
+  try {
+    return await p();
+  } finally {
+    process.stderr.write(`[trace ${((Date.now() - t) / 1000).toFixed(2)} s] report: ${label}\n`);
+  }
+}
+
 async function rows(db: Db, sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
   const used = new Set([...sql.matchAll(/\$([a-z_]+)/g)].map((m) => m[1]!));
   const bound = Object.fromEntries(Object.entries(params).filter(([k]) => used.has(k)));
-  return (await queryTable(db, sql, bound)).rows;
+  return traced(sql.replace(/^(\s*--.*\n)+/, '').trim().slice(0, 60).replace(/\s+/g, ' '), async () => (await queryTable(db, sql, bound)).rows);
 }
 
 const techniquesByAnalyzer = new Map(ANALYZERS.map((d) => [d.id, d.attack ?? []]));
@@ -446,7 +458,7 @@ async function functionReport(
     expected: r.expected === null ? null : num(r.expected),
     upper: r.upper === null ? null : num(r.upper),
   }));
-  const spikes = (await runAnalyzer(db, invocationSpikes, fctx)).rows.map((r) => ({
+  const spikes = (await traced('invocation-spikes', () => runAnalyzer(db, invocationSpikes, fctx))).rows.map((r) => ({
     start: r.window_start,
     end: r.window_end,
     invocations: r.invocations,
@@ -457,7 +469,7 @@ async function functionReport(
   const api = await rows(db, section('report/api_calls.sql', 'main'), { ...p, limit: limits.apiCalls });
   const peers = await rows(db, section('report/peers.sql', 'main'), { ...p, limit: limits.peers });
 
-  const changesRes = await runAnalyzer(db, codeChanges, fctx);
+  const changesRes = await traced('code-changes', () => runAnalyzer(db, codeChanges, fctx));
   const changeRows: ChangeRow[] = changesRes.rows.map((r, i) => ({
     time: r.time,
     event_name: r.event_name,
@@ -475,7 +487,7 @@ async function functionReport(
     (a, b) => Number(b.in_incident) - Number(a.in_incident) || a.time.localeCompare(b.time),
   );
 
-  const persistence = (await runAnalyzer(db, lambdaPersistence, fctx)).rows.map((r) => ({
+  const persistence = (await traced('lambda-persistence', () => runAnalyzer(db, lambdaPersistence, fctx))).rows.map((r) => ({
     kind: r.kind,
     time: r.time,
     actor_arn: r.actor_arn,
@@ -484,7 +496,7 @@ async function functionReport(
     after: r.after,
   }));
 
-  const tl: TimelineDetailRow[] = (await runAnalyzer(db, timeline, { ...fctx, from: ctx.incidentStart, to: undefined })).rows.map((r) => ({
+  const tl: TimelineDetailRow[] = (await traced('timeline', () => runAnalyzer(db, timeline, { ...fctx, from: ctx.incidentStart, to: undefined }))).rows.map((r) => ({
     time: r.time,
     source: r.source,
     kind: r.kind,
@@ -499,7 +511,7 @@ async function functionReport(
   let auditRows: Counted<AuditRow> | null = null;
   if (audit) {
     // runAudit({function}) also returns rows about a principal that concern this function among others
-    const all = await audit.rows(db, { function: name });
+    const all = await traced('audit rows', () => audit.rows(db, { function: name }));
     all.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
     auditRows = { rows: all.slice(0, limits.auditRows), total: all.length };
   }
@@ -590,7 +602,7 @@ export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promis
   // The report reads each function's flows and facts several times: compute those views once, into
   // temporary tables of the same names that shadow the views on this connection only.
   const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution', 'source_hours'];
-  for (const v of shadowed) await db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`);
+  for (const v of shadowed) await traced(`materialize ${v}`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`));
   try {
     return await buildModel(db, opts);
   } finally {
@@ -604,8 +616,8 @@ async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const window = await resolveWindow(db, opts.incidentStart);
   const ctx: AnalyzeContext = { ...window };
 
-  const extra = audit?.findings ? await audit.findings(db) : [];
-  const all = await collectFindings(db, ctx, extra);
+  const extra = audit?.findings ? await traced('audit findings', () => audit.findings!(db)) : [];
+  const all = await traced('findings', () => collectFindings(db, ctx, extra));
   const ranked: ReportFinding[] = all.slice(0, limits.findings).map((f, i) => ({
     ...f,
     evidence: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [k, cutValue(v, limits.evidenceChars)])),
