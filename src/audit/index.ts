@@ -69,7 +69,7 @@ export async function runAuditDetailed(db: Db, opts: AuditOptions = {}): Promise
   let rows = runChecks({ model, modifiers, trail, sessions });
   if (opts.function) {
     const fn = opts.function;
-    rows = rows.filter((r) => r.function === fn || (r.function === null && Array.isArray(r.detail.functions) && r.detail.functions.includes(fn)));
+    rows = rows.filter((r) => concernsFunction(r, fn));
   }
   if (opts.checks?.length) rows = rows.filter((r) => opts.checks!.includes(r.check));
   rows.sort(
@@ -94,6 +94,11 @@ export async function runAuditDetailed(db: Db, opts: AuditOptions = {}): Promise
   const bounded = model.principals.filter((p) => p.permissionsBoundary).length;
   if (bounded) notes.push(`${bounded} principal${bounded === 1 ? ' has' : 's have'} a permissions boundary, which the audit does not apply (nor SCPs): their rights may be narrower`);
   return { rows, notes };
+}
+
+/** Whether an audit row is about the function: its own row, or a principal's row that names it among others. */
+export function concernsFunction(r: Pick<AuditRow, 'function' | 'detail'>, fn: string): boolean {
+  return r.function === fn || (r.function === null && Array.isArray(r.detail.functions) && r.detail.functions.includes(fn));
 }
 
 export async function runAudit(db: Db, opts: AuditOptions = {}): Promise<AuditRow[]> {

@@ -15,7 +15,7 @@ import { lambdaPersistence } from '../analyzers/defs/lambdaPersistence.ts';
 import { timeline } from '../analyzers/defs/timeline.ts';
 import { severityRank, type AnalyzeContext, type AnalyzeWindow, type AttackTechnique, type Severity } from '../analyzers/types.ts';
 import { queryTable, type Value } from '../output/printer.ts';
-import { auditFindings, auditTitle, runAudit } from '../audit/index.ts';
+import { auditFindings, auditTitle, concernsFunction, runAudit } from '../audit/index.ts';
 import { fmtBytes } from './format.ts';
 
 export interface ReportLimits {
@@ -68,25 +68,38 @@ export interface AuditProvider {
   findings?(db: Db): Promise<Finding[]>;
 }
 
-export const ACCESS_AUDIT: AuditProvider = {
-  rows: async (db, opts) =>
-    (await runAudit(db, opts)).map((r) => ({
-      check: r.check,
-      function: r.function,
-      principal: r.principal,
-      severity: r.severity,
-      title: auditTitle(r),
-      policy: typeof r.evidence.policy === 'string' ? r.evidence.policy : null,
-    })),
-  findings: (db) => auditFindings(db),
-};
+/**
+ * The access audit of src/audit. The report asks for the rows of each function in turn: the
+ * audit runs once per report and each function's rows are picked from its result with the same
+ * rule `audit --function` uses.
+ */
+export function accessAudit(): AuditProvider {
+  let all: Promise<Awaited<ReturnType<typeof runAudit>>> | undefined;
+  return {
+    rows: async (db, opts) => {
+      all ??= runAudit(db, {});
+      const rows = await all;
+      return rows
+        .filter((r) => opts.function === undefined || concernsFunction(r, opts.function))
+        .map((r) => ({
+          check: r.check,
+          function: r.function,
+          principal: r.principal,
+          severity: r.severity,
+          title: auditTitle(r),
+          policy: typeof r.evidence.policy === 'string' ? r.evidence.policy : null,
+        }));
+    },
+    findings: (db) => auditFindings(db),
+  };
+}
 
 export interface ReportOptions {
   incidentStart?: string;
   /** Functions that get a section whether or not they have findings. */
   functions?: string[];
   limits?: Partial<ReportLimits>;
-  /** The access audit (default ACCESS_AUDIT); false leaves the Audit sections out. */
+  /** The access audit (default: accessAudit()); false leaves the Audit sections out. */
   audit?: AuditProvider | false;
   /** Shown in the header (the database file). */
   source?: string;
@@ -612,7 +625,7 @@ export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promis
 
 async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const limits: ReportLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const audit = opts.audit === false ? undefined : (opts.audit ?? ACCESS_AUDIT);
+  const audit = opts.audit === false ? undefined : (opts.audit ?? accessAudit());
   const window = await resolveWindow(db, opts.incidentStart);
   const ctx: AnalyzeContext = { ...window };
 
