@@ -1,3 +1,4 @@
+import { traceLine } from '../util/trace.ts';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import type { Db } from '../db/connection.ts';
@@ -90,9 +91,7 @@ export async function runAnalyzer<S extends z.ZodObject>(
   const sql = sqlFile(`analyzers/${d.sqlFile}`);
   const started = Date.now();
   const raw = await queryTable(db, sql, bindParams(sql, ctx));
-  if (process.env.LAMBDA_FORENSICS_TRACE === '1') {
-    process.stderr.write(`[trace ${((Date.now() - started) / 1000).toFixed(2)} s] analyzer ${d.id}${ctx.function ? ` (${ctx.function})` : ''}: ${raw.rows.length} rows\n`);
-  }
+  traceLine((Date.now() - started) / 1000, `analyzer ${d.id}${ctx.function ? ` (${ctx.function})` : ''}: ${raw.rows.length} rows`);
   // Columns whose name starts with _ are internal: they inform `finding` but are not output.
   const visible = raw.columns.filter((c) => !c.startsWith('_'));
   const expected = Object.keys(d.row.shape);

@@ -6,6 +6,7 @@ import { writeLedger, type LedgerRow } from '../db/ledger.ts';
 import { recoverInterruptedImport } from '../db/recover.ts';
 import { UserError, errorMessage } from '../errors.ts';
 import { Progress } from '../util/progress.ts';
+import { tracer } from '../util/trace.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
@@ -49,14 +50,6 @@ const EMPTY = Buffer.alloc(0);
 /** Tuning and test knobs (undocumented): files per batch cap, and a line on stderr per committed batch. */
 const BATCH_FILES_CAP = Number(process.env.LAMBDA_FORENSICS_BATCH_FILES) || Infinity;
 const TRACE_BATCHES = process.env.LAMBDA_FORENSICS_TRACE_BATCHES === '1';
-/** Phase timings on stderr (LAMBDA_FORENSICS_TRACE=1), for finding where a slow import spends its time. */
-const TRACE = process.env.LAMBDA_FORENSICS_TRACE === '1';
-function tracer(): (what: string) => void {
-  const t0 = Date.now();
-  return (what) => {
-    if (TRACE) process.stderr.write(`[trace ${((Date.now() - t0) / 1000).toFixed(2)} s] ${what}\n`);
-  };
-}
 /** Formats read as one JSON value per line. */
 const JSON_LINES_FORMATS = new Set(['cloudtrail-jsonl', 'cloudtrail-lookup-jsonl']);
 

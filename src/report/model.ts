@@ -3,6 +3,7 @@
  * (render.ts, sections/*.ts) never touches the database. Every list is cut to a limit and carries
  * its total, so the report stays small however large the incident is.
  */
+import { traced } from '../util/trace.ts';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Db } from '../db/connection.ts';
 import { section } from '../db/sql.ts';
@@ -305,18 +306,6 @@ type Row = Record<string, Value>;
 const num = (v: Value | undefined): number => (typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? Number(v) : 0);
 const str = (v: Value | undefined): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 const strs = (v: Value | undefined): string[] => (Array.isArray(v) ? v.filter((x) => x !== null).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))) : []);
-
-/** Per-query timings on stderr (LAMBDA_FORENSICS_TRACE=1), for finding where a slow report spends its time. */
-const TRACE = process.env.LAMBDA_FORENSICS_TRACE === '1';
-async function traced<T>(label: string, p: () => Promise<T>): Promise<T> {
-  if (!TRACE) return p();
-  const t = Date.now();
-  try {
-    return await p();
-  } finally {
-    process.stderr.write(`[trace ${((Date.now() - t) / 1000).toFixed(2)} s] report: ${label}\n`);
-  }
-}
 
 async function rows(db: Db, sql: string, params: Record<string, DuckDBValue> = {}): Promise<Row[]> {
   const used = new Set([...sql.matchAll(/\$([a-z_]+)/g)].map((m) => m[1]!));
