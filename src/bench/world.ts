@@ -108,9 +108,16 @@ export function buildWorld(seed: string, scale: number): World {
     { id: `subnet-0${r.hex(16)}`, az: 'us-east-1b', cidr: '10.0.2.' },
   ];
   const usedIps = new Set<string>();
+  const perSubnet = new Map<string, number>();
+  // Each subnet takes its addresses from 10.0.<n>.4-250, moving on to the next free /24 of its own
+  // (n + 2) after 200 addresses, so a large scale never runs out of addresses.
   const privIp = (s: { cidr: string }) => {
+    const taken = perSubnet.get(s.cidr) ?? 0;
+    perSubnet.set(s.cidr, taken + 1);
+    const [a, b, c] = s.cidr.split('.');
+    const block = `${a}.${b}.${Number(c) + 2 * Math.floor(taken / 200)}.`;
     for (;;) {
-      const ip = `${s.cidr}${r.range(4, 250)}`;
+      const ip = `${block}${r.range(4, 250)}`;
       if (!usedIps.has(ip)) {
         usedIps.add(ip);
         return ip;

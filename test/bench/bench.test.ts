@@ -83,6 +83,16 @@ describe('bench data generation', () => {
     expect(planSets(0.0001).ct.files).toBe(1);
   });
 
+  it('builds the world of a large scale (more ENIs than one /24 holds) with every private IP unique', () => {
+    for (const scale of [1, 5, 20]) {
+      const w = buildWorld('seed', scale);
+      const ips = w.enis.map((e) => e.ip);
+      expect(w.enis.length).toBeGreaterThan(scale >= 5 ? 600 : 100);
+      expect(new Set(ips).size, `scale ${scale}`).toBe(ips.length);
+      expect(ips.every((ip) => /^10\.0\.\d+\.\d+$/.test(ip))).toBe(true);
+    }
+  });
+
   it('lays files out the way AWS delivers them', () => {
     const dir = tempDir();
     const world = buildWorld('s1', 0.01);
