@@ -11,6 +11,7 @@ ct_target AS (
                      'error_code', e.error_code, 'request_parameters', e.request_parameters) AS detail
   FROM cloudtrail_events e, fn
   WHERE e.event_source = 'lambda.amazonaws.com'
+    AND ($from IS NULL OR e.event_time >= $from::TIMESTAMPTZ) AND ($to IS NULL OR e.event_time <= $to::TIMESTAMPTZ)
     AND coalesce(lf_fn_name(e.request_parameters ->> '$.functionName'), lf_fn_name(e.response_elements ->> '$.functionName')) = fn.name
 ),
 ct_session AS (
@@ -21,6 +22,7 @@ ct_session AS (
          s.event_id,
          json_object('source_ip', s.source_ip, 'user_agent', s.user_agent, 'access_key_id', s.access_key_id, 'error_code', s.error_code)
   FROM function_sessions s, fn WHERE s.function_name = fn.name
+    AND ($from IS NULL OR s.event_time >= $from::TIMESTAMPTZ) AND ($to IS NULL OR s.event_time <= $to::TIMESTAMPTZ)
 ),
 inv AS (
   SELECT date_trunc('minute', coalesce(start_time, end_time)) AS time, 'logs', 'invocations',
@@ -32,6 +34,10 @@ inv AS (
                      'errors', count(*) FILTER (WHERE status = 'error'), 'cold_starts', count(init_duration_ms),
                      'max_duration_ms', max(duration_ms))
   FROM lambda_invocations, fn WHERE function_name = fn.name AND coalesce(start_time, end_time) IS NOT NULL
+    -- the range filter below, applied before bucketing (a minute starts at or after $from only if
+    -- all of its records do)
+    AND ($from IS NULL OR coalesce(start_time, end_time) >= $from::TIMESTAMPTZ)
+    AND ($to IS NULL OR date_trunc('minute', coalesce(start_time, end_time)) <= $to::TIMESTAMPTZ)
   GROUP BY 1
 ),
 flows AS (
@@ -44,6 +50,8 @@ flows AS (
                      'enis', list(DISTINCT ff.eni_id))
   FROM function_flows ff, fn
   WHERE ff.function_name = fn.name
+    AND ($from IS NULL OR ff.start_time >= $from::TIMESTAMPTZ)
+    AND ($to IS NULL OR date_trunc('minute', ff.start_time) <= $to::TIMESTAMPTZ)
   GROUP BY 1
 ),
 eni AS (

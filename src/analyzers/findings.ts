@@ -2,7 +2,7 @@ import { auditFindings } from '../audit/index.ts';
 import type { Db } from '../db/connection.ts';
 import type { Table, Value } from '../output/printer.ts';
 import { ANALYZERS } from './registry.ts';
-import { runAnalyzer } from './run.ts';
+import { runAnalyzer, type AnalyzerRunner } from './run.ts';
 import { severityRank, type AnalyzeContext, type Severity } from './types.ts';
 
 export interface Finding {
@@ -17,12 +17,12 @@ export interface Finding {
 export const FINDING_COLUMNS = ['analyzer', 'severity', 'function', 'time', 'title', 'evidence'];
 
 /** Every analyzer's findings in one list, sorted by severity, then time. `extra` defaults to the
- * access audit's rows (src/audit/). */
-export async function collectFindings(db: Db, ctx: AnalyzeContext, extra?: Finding[]): Promise<Finding[]> {
+ * access audit's rows (src/audit/); `run` lets the report share analyzer runs with its sections. */
+export async function collectFindings(db: Db, ctx: AnalyzeContext, extra?: Finding[], run: AnalyzerRunner = runAnalyzer): Promise<Finding[]> {
   const out: Finding[] = [...(extra ?? (await auditFindings(db)))];
   for (const d of ANALYZERS) {
     if (!d.finding || d.requiresFunction) continue;
-    const res = await runAnalyzer(db, d, ctx);
+    const res = await run(db, d, ctx);
     res.rows.forEach((row, i) => {
       const f = d.finding!(row, ctx, res.internal[i]!);
       if (!f) return;

@@ -79,6 +79,8 @@ export interface AnalyzerResult<S extends z.ZodObject = z.ZodObject> {
   internal: Array<Record<string, Value>>;
 }
 
+export type AnalyzerRunner = <S extends z.ZodObject>(db: Db, d: AnalyzerDescriptor<S>, ctx: AnalyzeContext) => Promise<AnalyzerResult<S>>;
+
 /** Runs one analyzer: its SQL with bound parameters, then every row checked against its schema. */
 export async function runAnalyzer<S extends z.ZodObject>(
   db: Db,

@@ -4,17 +4,18 @@
  * its total, so the report stays small however large the incident is.
  */
 import { traced } from '../util/trace.ts';
-import type { DuckDBValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import type { z } from 'zod';
 import type { Db } from '../db/connection.ts';
 import { section } from '../db/sql.ts';
 import { collectFindings, type Finding } from '../analyzers/findings.ts';
 import { ANALYZERS } from '../analyzers/registry.ts';
-import { resolveWindow, runAnalyzer } from '../analyzers/run.ts';
+import { resolveWindow, runAnalyzer, type AnalyzerResult, type AnalyzerRunner } from '../analyzers/run.ts';
 import { codeChanges } from '../analyzers/defs/codeChanges.ts';
 import { invocationSpikes } from '../analyzers/defs/invocationSpikes.ts';
 import { lambdaPersistence } from '../analyzers/defs/lambdaPersistence.ts';
 import { timeline } from '../analyzers/defs/timeline.ts';
-import { severityRank, type AnalyzeContext, type AnalyzeWindow, type AttackTechnique, type Severity } from '../analyzers/types.ts';
+import { severityRank, type AnalyzerDescriptor, type AnalyzeContext, type AnalyzeWindow, type AttackTechnique, type Severity } from '../analyzers/types.ts';
 import { queryTable, type Value } from '../output/printer.ts';
 import { auditFindings, auditTitle, concernsFunction, runAudit } from '../audit/index.ts';
 import { fmtBytes } from './format.ts';
@@ -437,6 +438,73 @@ export function compactTimeline(all: TimelineDetailRow[], limit: number): Timeli
   return ranked.slice(0, limit).sort((a, b) => a.i - b.i).map((x) => x.r);
 }
 
+/**
+ * Analyzer runs shared by the findings list and the function sections. An analyzer that partitions
+ * by function (its `$function` filter only picks the rows whose `function` column is that name) is
+ * run once over every function, and each section takes its own rows from that run instead of
+ * scanning the data again. test/report/model.test.ts checks that the picked rows equal a run with
+ * `--function`.
+ */
+export interface SharedRuns {
+  /** Runs `d` over `ctx`; the run over the report's whole context is made only once. */
+  run: AnalyzerRunner;
+  /** The rows (and internal columns) of `d` whose function is `name`. */
+  forFunction<S extends z.ZodObject>(d: AnalyzerDescriptor<S>, name: string): Promise<AnalyzerResult<S>>;
+}
+
+/** The analyzers whose rows the function sections take from one shared run. */
+export const SHARED_BY_FUNCTION: AnalyzerDescriptor[] = [invocationSpikes, codeChanges, lambdaPersistence];
+
+export function sharedRuns(db: Db, ctx: AnalyzeContext): SharedRuns {
+  const whole = new Map<string, Promise<AnalyzerResult>>();
+  const once = <S extends z.ZodObject>(d: AnalyzerDescriptor<S>): Promise<AnalyzerResult<S>> => {
+    let p = whole.get(d.id);
+    if (!p) {
+      p = traced(`${d.id} (every function)`, () => runAnalyzer(db, d, { ...ctx, function: undefined })) as Promise<AnalyzerResult>;
+      whole.set(d.id, p);
+    }
+    return p as unknown as Promise<AnalyzerResult<S>>;
+  };
+  return {
+    run: (db2, d, c) => (db2 === db && c === ctx ? once(d) : runAnalyzer(db2, d, c)),
+    async forFunction(d, name) {
+      const all = await once(d);
+      const keep = all.rows.map((r, i) => ((r as { function?: unknown }).function === name ? i : -1)).filter((i) => i >= 0);
+      const rows = keep.map((i) => all.rows[i]!);
+      return {
+        descriptor: all.descriptor,
+        table: { columns: all.table.columns, rows: rows as Array<Record<string, Value>> },
+        rows,
+        internal: keep.map((i) => all.internal[i]!),
+      };
+    },
+  };
+}
+
+/** Rows of the report queries that serve every function section at once, by function name. */
+interface PerFunctionRows {
+  api: Map<string, Row[]>;
+  peers: Map<string, Row[]>;
+}
+
+async function perFunctionRows(db: Db, names: string[], ctx: AnalyzeContext, limits: ReportLimits): Promise<PerFunctionRows> {
+  const byName = (rs: Row[]) => {
+    const m = new Map<string, Row[]>();
+    for (const r of rs) {
+      const k = String(r.function_name);
+      const list = m.get(k);
+      if (list) list.push(r);
+      else m.set(k, [r]);
+    }
+    return m;
+  };
+  const p = { functions: listValue(names), incident_start: ctx.incidentStart };
+  return {
+    api: byName(await rows(db, section('report/api_calls.sql', 'main'), { ...p, limit: limits.apiCalls })),
+    peers: byName(await rows(db, section('report/peers.sql', 'main'), { ...p, limit: limits.peers })),
+  };
+}
+
 async function functionReport(
   db: Db,
   name: string,
@@ -447,6 +515,8 @@ async function functionReport(
   allFindings: Finding[],
   limits: ReportLimits,
   audit: AuditProvider | undefined,
+  shared: SharedRuns,
+  perFunction: PerFunctionRows,
 ): Promise<FunctionReport> {
   const fctx: AnalyzeContext = { ...ctx, function: name };
   const p = { function: name, incident_start: ctx.incidentStart, data_start: ctx.dataStart, data_end: ctx.dataEnd };
@@ -460,7 +530,7 @@ async function functionReport(
     expected: r.expected === null ? null : num(r.expected),
     upper: r.upper === null ? null : num(r.upper),
   }));
-  const spikes = (await traced('invocation-spikes', () => runAnalyzer(db, invocationSpikes, fctx))).rows.map((r) => ({
+  const spikes = (await shared.forFunction(invocationSpikes, name)).rows.map((r) => ({
     start: r.window_start,
     end: r.window_end,
     invocations: r.invocations,
@@ -468,10 +538,10 @@ async function functionReport(
     score: r.score,
   }));
 
-  const api = await rows(db, section('report/api_calls.sql', 'main'), { ...p, limit: limits.apiCalls });
-  const peers = await rows(db, section('report/peers.sql', 'main'), { ...p, limit: limits.peers });
+  const api = perFunction.api.get(name) ?? [];
+  const peers = perFunction.peers.get(name) ?? [];
 
-  const changesRes = await traced('code-changes', () => runAnalyzer(db, codeChanges, fctx));
+  const changesRes = await shared.forFunction(codeChanges, name);
   const changeRows: ChangeRow[] = changesRes.rows.map((r, i) => ({
     time: r.time,
     event_name: r.event_name,
@@ -489,7 +559,7 @@ async function functionReport(
     (a, b) => Number(b.in_incident) - Number(a.in_incident) || a.time.localeCompare(b.time),
   );
 
-  const persistence = (await traced('lambda-persistence', () => runAnalyzer(db, lambdaPersistence, fctx))).rows.map((r) => ({
+  const persistence = (await shared.forFunction(lambdaPersistence, name)).rows.map((r) => ({
     kind: r.kind,
     time: r.time,
     actor_arn: r.actor_arn,
@@ -603,7 +673,7 @@ function cutValue(v: Value, max: number): Value {
 export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promise<ReportModel> {
   // The report reads each function's flows and facts several times: compute those views once, into
   // temporary tables of the same names that shadow the views on this connection only.
-  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution', 'source_hours'];
+  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution', 'source_hours', 'function_hourly_invocations'];
   for (const v of shadowed) await traced(`materialize ${v}`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`));
   try {
     return await buildModel(db, opts);
@@ -619,7 +689,8 @@ async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const ctx: AnalyzeContext = { ...window };
 
   const extra = audit?.findings ? await traced('audit findings', () => audit.findings!(db)) : [];
-  const all = await traced('findings', () => collectFindings(db, ctx, extra));
+  const shared = sharedRuns(db, ctx);
+  const all = await traced('findings', () => collectFindings(db, ctx, extra, shared.run));
   const ranked: ReportFinding[] = all.slice(0, limits.findings).map((f, i) => ({
     ...f,
     evidence: Object.fromEntries(Object.entries(f.evidence).map(([k, v]) => [k, cutValue(v, limits.evidenceChars)])),
@@ -637,9 +708,10 @@ async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const omitted = withFindings.filter((f) => !chosen.includes(f));
 
   const functions: FunctionReport[] = [];
+  const perFunction = await perFunctionRows(db, chosen, ctx, limits);
   for (const [i, name] of chosen.entries()) {
     functions.push(
-      await functionReport(db, name, i, requested.includes(name), ctx, ranked.filter((f) => f.function === name), all, limits, audit),
+      await functionReport(db, name, i, requested.includes(name), ctx, ranked.filter((f) => f.function === name), all, limits, audit, shared, perFunction),
     );
   }
 

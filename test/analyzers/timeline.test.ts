@@ -37,6 +37,12 @@ describe('timeline', () => {
       expect(r.table.rows[1]!.detail).toMatchObject({ count: 2, timeouts: 1, errors: 0 });
       const narrowed = await runAnalyzer(db, timeline, { ...ctx, function: 'orders-api', from: '2026-03-11T08:01:00Z', to: '2026-03-11T09:00:00Z' });
       expect(narrowed.rows.map((x) => x.kind)).toEqual(['role-session:function']);
+      // a minute bucket is in the range by its start: 08:00 is before a --from of 08:00:30 (even
+      // though one of its invocations is not), and within a --to of 08:00:20 with both invocations
+      const late = await runAnalyzer(db, timeline, { ...ctx, function: 'orders-api', from: '2026-03-11T08:00:30Z', to: '2026-03-11T08:10:00Z' });
+      expect(late.rows.map((x) => x.kind)).toEqual(['role-session:function']);
+      const early = await runAnalyzer(db, timeline, { ...ctx, function: 'orders-api', from: '2026-03-11T07:00:00Z', to: '2026-03-11T08:00:20Z' });
+      expect(early.rows.map((x) => [x.time, x.summary])).toEqual([['2026-03-11T08:00:00.000Z', '2 invocation(s), 1 not successful']]);
     });
   });
 });

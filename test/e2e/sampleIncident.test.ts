@@ -5,7 +5,9 @@ import { collectFindings } from '../../src/analyzers/findings.ts';
 import { resolveWindow, runAnalyzer } from '../../src/analyzers/run.ts';
 import type { AnalyzeContext } from '../../src/analyzers/types.ts';
 import type { Db } from '../../src/db/connection.ts';
-import { ROOT } from '../../src/db/sql.ts';
+import { listValue } from '@duckdb/node-api';
+import { ROOT, section } from '../../src/db/sql.ts';
+import { SHARED_BY_FUNCTION, sharedRuns } from '../../src/report/model.ts';
 import { count, importPaths, memoryDb } from '../helpers/db.ts';
 
 /**
@@ -135,5 +137,48 @@ describe('sample incident: decoys', () => {
       expect(f.filter((x) => x.analyzer === 'credential-exfil' && x.evidence.source_ip === '52.51.0.10')).toEqual([]);
       expect(f.length).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('sample incident: the report shares analyzer runs', () => {
+  it('each function gets from the shared run exactly the rows (and internal columns) of a --function run', async () => {
+    const names = (await db.all<{ n: string }>('SELECT DISTINCT function_name AS n FROM functions ORDER BY 1')).map((r) => r.n);
+    expect(names.length).toBe(5);
+    names.push('no-such-function');
+    const shared = sharedRuns(db, ctx);
+    let nonEmpty = 0;
+    for (const d of SHARED_BY_FUNCTION) {
+      for (const name of names) {
+        const own = await runAnalyzer(db, d, { ...ctx, function: name });
+        const picked = await shared.forFunction(d, name);
+        expect(picked.rows, `${d.id} ${name}`).toEqual(own.rows);
+        expect(picked.internal, `${d.id} ${name}`).toEqual(own.internal);
+        if (own.rows.length) nonEmpty++;
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
+  });
+
+  it('findings collected through the shared runner are the same as without it', async () => {
+    const shared = sharedRuns(db, ctx);
+    expect(await collectFindings(db, ctx, [], shared.run)).toEqual(await collectFindings(db, ctx, []));
+  });
+});
+
+describe('sample incident: report queries for every function at once', () => {
+  it.each(['peers', 'api_calls'])('%s.sql gives each function the rows and totals it gets when asked alone', async (file) => {
+    const names = (await db.all<{ n: string }>('SELECT DISTINCT function_name AS n FROM functions ORDER BY 1')).map((r) => r.n);
+    const sql = section(`report/${file}.sql`, 'main');
+    const run = (fns: string[]) => db.json<Record<string, unknown>>(sql, { functions: listValue(fns), incident_start: ctx.incidentStart, limit: 3 });
+    const together = await run(names);
+    let withRows = 0;
+    for (const name of names) {
+      const alone = await run([name]);
+      expect(together.filter((r) => r.function_name === name), name).toEqual(alone);
+      expect(alone.length).toBeLessThanOrEqual(3);
+      if (alone.length) withRows++;
+    }
+    expect(withRows).toBeGreaterThanOrEqual(2);
+    expect(together.length).toBe(names.reduce((a, n) => a + together.filter((r) => r.function_name === n).length, 0));
   });
 });
