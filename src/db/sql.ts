@@ -66,6 +66,13 @@ export function section(rel: string, name: string): string {
  * program text; data always goes in as bound parameters.
  */
 export function withSource(statement: string, source: string): string {
-  if (!statement.includes('{{source}}')) throw new Error('statement has no {{source}} marker');
-  return statement.replace('{{source}}', () => source.trim());
+  return fillMarker(statement, 'source', source.trim());
+}
+
+/** Puts program text in place of the `{{name}}` marker of a statement (see withSource). */
+export function fillMarker(statement: string, name: string, text: string): string {
+  const marker = `{{${name}}}`;
+  const n = statement.split(marker).length - 1;
+  if (n !== 1) throw new Error(`statement has ${n} ${marker} markers, not one`);
+  return statement.replace(marker, () => text);
 }

@@ -48,7 +48,6 @@ export const flowImporter: Importer = {
               : 'no flow records (no log events)';
       }
     }
-    await db.run('DROP TABLE IF EXISTS flow_columns_template');
     await db.run('DROP TABLE IF EXISTS flow_text_files');
     return outcomes;
   },

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { listValue, structValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Db } from '../../db/connection.ts';
-import { section } from '../../db/sql.ts';
+import { fillMarker, section } from '../../db/sql.ts';
 import type { FileEntry, FileOutcome } from '../types.ts';
-import { FIELD_NAMES, FLOW_FIELDS, fieldByColumn, readFirstLine, type FirstLine } from './fields.ts';
+import { FIELD_NAMES, FLOW_FIELDS, fieldByColumn, readFirstLine, type FirstLine, type FlowField } from './fields.ts';
 import { MAX_LISTED, addOverflowIssue } from './issues.ts';
 
 const TEXT = 'staging/flow_text.sql';
@@ -46,6 +46,21 @@ export async function readFirstRawLine(f: FileEntry): Promise<string> {
   }
 }
 
+/**
+ * The select list of a group's load: its header's fields, read as reader columns of the fixed
+ * AWS field list (never text from the file), `start` / `end` converted to timestamps.
+ */
+export function selectList(fields: readonly FlowField[]): string {
+  return fields
+    .map((x) => {
+      if (!FLOW_FIELDS.includes(x) || !/^[a-z_0-9]+$/.test(x.column)) throw new Error(`not a flow-log field: ${x.column}`);
+      if (x.column === 'start') return 'to_timestamp(r."start") AS start_time';
+      if (x.column === 'end') return 'to_timestamp(r."end") AS end_time';
+      return `r."${x.column}"`;
+    })
+    .join(', ');
+}
+
 interface Group {
   first: FirstLine;
   gzip: boolean;
@@ -81,7 +96,6 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
     firsts.set(f.fileId, readFirstLine(line));
   });
 
-  await db.run(section(TEXT, 'template'));
   await db.run(section(TEXT, 'files'));
   await db.run(section(TEXT, 'drop-rejects'));
 
@@ -108,7 +122,7 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
   for (const g of groups.values()) {
     const columns: Record<string, DuckDBValue> = {};
     for (const x of g.first.fields) columns[x.column] = x.type;
-    await db.run(section(TEXT, 'load'), {
+    await db.run(fillMarker(section(TEXT, 'load'), 'columns', selectList(g.first.fields)), {
       files: listValue(g.files.map((f) => f.path)),
       columns: structValue(columns),
       header: g.first.kind === 'header',

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { fillMarker, withSource } from '../../src/db/sql.ts';
+import { DEFAULT_FIELDS, FLOW_FIELDS, type FlowField } from '../../src/importers/flow/fields.ts';
+import { selectList } from '../../src/importers/flow/text.ts';
+
+describe('statement markers', () => {
+  it('fills exactly one marker, and refuses a statement with none or two', () => {
+    expect(withSource('INSERT INTO t {{source}};', '  SELECT 1 \n')).toBe('INSERT INTO t SELECT 1;');
+    expect(fillMarker('SELECT {{columns}} FROM r', 'columns', 'a, $b')).toBe('SELECT a, $b FROM r');
+    // replacement text is taken literally ($& would otherwise insert the marker itself)
+    expect(fillMarker('SELECT {{c}}', 'c', '$&')).toBe('SELECT $&');
+    expect(() => fillMarker('SELECT 1', 'columns', 'a')).toThrow(/0 \{\{columns\}\} markers/);
+    expect(() => fillMarker('-- {{columns}}\nSELECT {{columns}}', 'columns', 'a')).toThrow(/2 \{\{columns\}\} markers/);
+  });
+
+  it('builds a flow load select list only from the fixed AWS field list', () => {
+    expect(selectList(DEFAULT_FIELDS)).toBe(
+      'r."version", r."account_id", r."interface_id", r."srcaddr", r."dstaddr", r."srcport", r."dstport", r."protocol", r."packets", r."bytes", to_timestamp(r."start") AS start_time, to_timestamp(r."end") AS end_time, r."action", r."log_status"',
+    );
+    const forged: FlowField = { name: 'x', column: 'x"; DROP TABLE flow_records; --', type: 'VARCHAR', version: 2 };
+    expect(() => selectList([FLOW_FIELDS[0]!, forged])).toThrow(/not a flow-log field/);
+  });
+});
