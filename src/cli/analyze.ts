@@ -5,6 +5,7 @@ import { UserError } from '../errors.ts';
 import { collectFindings, findingsTable } from '../analyzers/findings.ts';
 import { ANALYZERS, analyzerById } from '../analyzers/registry.ts';
 import { resolveWindow, runAnalyzer } from '../analyzers/run.ts';
+import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
 import type { AnalyzeContext } from '../analyzers/types.ts';
 import { print, type OutputFormat } from '../output/printer.ts';
 import { dbOptions, say, withFormat, type GlobalArgs } from './common.ts';
@@ -61,14 +62,16 @@ export async function analyzeCommand(a: AnalyzeArgs): Promise<number> {
     if (a.format === 'table') {
       say(`incident window ${window.incidentStart} .. ${window.dataEnd}${window.incidentStartFrom === 'default-last-24h' ? ' (default: last 24 h of data; set --incident-start)' : ''}; baseline from ${window.dataStart}`);
     }
-    if (!d) {
-      let f = await collectFindings(db, ctx);
-      if (a.function) f = f.filter((x) => x.function === a.function);
-      print(findingsTable(f), a.format, { maxWidth: 80 });
-      return a.strict && f.length ? 1 : 0;
-    }
-    const res = await runAnalyzer(db, d, ctx);
-    print(res.table, a.format);
-    return a.strict && res.rows.length ? 1 : 0;
+    return withModelTables(db, ANALYZER_MODEL, async () => {
+      if (!d) {
+        let f = await collectFindings(db, ctx);
+        if (a.function) f = f.filter((x) => x.function === a.function);
+        print(findingsTable(f), a.format, { maxWidth: 80 });
+        return a.strict && f.length ? 1 : 0;
+      }
+      const res = await runAnalyzer(db, d, ctx);
+      print(res.table, a.format);
+      return a.strict && res.rows.length ? 1 : 0;
+    });
   });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { collectFindings } from '../analyzers/findings.ts';
+import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
 import { resolveWindow } from '../analyzers/run.ts';
 import { withDb } from '../db/connection.ts';
 import { ensureSchema } from '../db/schema.ts';
@@ -51,7 +52,7 @@ export async function demoCommand(a: DemoArgs): Promise<number> {
       'table',
     );
     const window = await resolveWindow(db);
-    const findings = await collectFindings(db, window);
+    const findings = await withModelTables(db, ANALYZER_MODEL, () => collectFindings(db, window));
     const bySeverity = ['critical', 'high', 'medium', 'low', 'info'].map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`);
     say(`\nFindings (incident window ${window.incidentStart} .. ${window.dataEnd}): ${bySeverity.join(', ')}`);
     print(

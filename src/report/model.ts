@@ -19,6 +19,7 @@ import { severityRank, type AnalyzerDescriptor, type AnalyzeContext, type Analyz
 import { queryTable, type Value } from '../output/printer.ts';
 import { auditFindings, auditTitle, concernsFunction, runAudit } from '../audit/index.ts';
 import { fmtBytes } from './format.ts';
+import { ANALYZER_MODEL, withModelTables, type ModelView } from '../model/materialize.ts';
 
 export interface ReportLimits {
   /** Findings listed (and given an evidence card). */
@@ -671,16 +672,11 @@ function cutValue(v: Value, max: number): Value {
 
 /** Runs every query of the report and returns its data. */
 export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promise<ReportModel> {
-  // The report reads each function's flows and facts several times: compute those views once, into
-  // temporary tables of the same names that shadow the views on this connection only.
-  const shadowed = ['function_flows', 'functions', 'function_sessions', 'eni_attribution', 'source_hours', 'function_hourly_invocations'];
-  for (const v of shadowed) await traced(`materialize ${v}`, () => db.run(`CREATE OR REPLACE TEMP TABLE ${v} AS SELECT * FROM main.${v}`));
-  try {
-    return await buildModel(db, opts);
-  } finally {
-    for (const v of shadowed) await db.run(`DROP TABLE IF EXISTS temp.${v}`);
-  }
+  // The report reads each function's flows and facts several times: compute those views once.
+  return withModelTables(db, [...ANALYZER_MODEL, ...REPORT_MODEL], () => buildModel(db, opts));
 }
+
+const REPORT_MODEL: ModelView[] = ['function_flows', 'functions', 'source_hours', 'function_hourly_invocations'];
 
 async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const limits: ReportLimits = { ...DEFAULT_LIMITS, ...opts.limits };

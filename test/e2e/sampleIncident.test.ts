@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/connection.ts';
 import { listValue } from '@duckdb/node-api';
 import { ROOT, section } from '../../src/db/sql.ts';
 import { SHARED_BY_FUNCTION, sharedRuns } from '../../src/report/model.ts';
+import { ANALYZER_MODEL, withModelTables } from '../../src/model/materialize.ts';
 import { count, importPaths, memoryDb } from '../helpers/db.ts';
 
 /**
@@ -180,5 +181,24 @@ describe('sample incident: report queries for every function at once', () => {
     }
     expect(withRows).toBeGreaterThanOrEqual(2);
     expect(together.length).toBe(names.reduce((a, n) => a + together.filter((r) => r.function_name === n).length, 0));
+  });
+});
+
+describe('sample incident: model views materialized for a command', () => {
+  const temps = async () => (await db.all<{ n: string }>(`SELECT table_name AS n FROM information_schema.tables WHERE table_schema = 'main' AND table_catalog = 'temp' ORDER BY 1`)).map((r) => r.n);
+
+  it('gives the same findings as the views, and drops its tables afterwards, also on error', async () => {
+    const plain = await collectFindings(db, ctx, []);
+    let inside: string[] = [];
+    const shadowed = await withModelTables(db, ANALYZER_MODEL, async () => {
+      inside = await temps();
+      return collectFindings(db, ctx, []);
+    });
+    expect(shadowed).toEqual(plain);
+    expect(plain.length).toBeGreaterThan(10);
+    expect(inside).toEqual(['eni_attribution', 'function_sessions', 'peers']);
+    expect(await temps()).toEqual([]);
+    await expect(withModelTables(db, ANALYZER_MODEL, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await temps()).toEqual([]);
   });
 });
