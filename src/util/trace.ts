@@ -1,8 +1,12 @@
 /** Timings on stderr when LAMBDA_FORENSICS_TRACE=1, for finding where a slow command spends its time. */
 export const TRACE = process.env.LAMBDA_FORENSICS_TRACE === '1';
 
+/** One trace line: the time, what it was, and the process's memory (RSS and JS heap) at that point. */
 export function traceLine(seconds: number, what: string): void {
-  if (TRACE) process.stderr.write(`[trace ${seconds.toFixed(2)} s] ${what}\n`);
+  if (!TRACE) return;
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  process.stderr.write(`[trace ${seconds.toFixed(2)} s] ${what} (rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB)\n`);
 }
 
 /** Runs `fn` and, when tracing, prints how long it took. */
