@@ -11,6 +11,7 @@ import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
+import { collectGarbage } from '../util/gc.ts';
 import { checkGzip, readFacts, verifyGzip, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
 
@@ -111,6 +112,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
   return out;
 }
 
+const GC_EVERY_FILES = 10_000;
+
 export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
   const t0 = Date.now();
   const trace = tracer();
@@ -132,9 +135,12 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     r.head = EMPTY;
     delete r.fullHead;
     readProgress.advance(1, 0);
+    // dead read buffers pile up faster than V8 collects them; collect now and then (see gc.ts)
+    if (i % GC_EVERY_FILES === GC_EVERY_FILES - 1) collectGarbage();
     return r;
   });
   readProgress.done();
+  collectGarbage();
   trace(`read ${listed.length} files (sha256, format)`);
 
   // Ledger: a file already seen (same sha256) is not imported again.
@@ -331,6 +337,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       }
       touched.add(importer);
+      collectGarbage();
       trace(`batch of ${files.length} ${importer.source} files committed`);
       if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));

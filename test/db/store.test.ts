@@ -54,7 +54,7 @@ describe('database file', () => {
     }
   });
 
-  it('--memory-limit and --threads reach DuckDB, and spilling goes next to the db', () => {
+  it('--memory-limit is the budget: DuckDB gets 70% of it; --threads reach DuckDB, and spilling goes next to the db', () => {
     const dir = tempDir();
     const file = path.join(dir, 's.duckdb');
     expect(cli(['import', '--db', file, dir]).code).toBe(0);
@@ -62,7 +62,11 @@ describe('database file', () => {
       "SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t, current_setting('temp_directory') AS d"]);
     const [row] = JSON.parse(r.stdout);
     expect(row.t).toBe(1);
-    expect(row.m).toMatch(/^(488\.2 MiB|512\.0 MB|488 MiB)/);
+    // 70% of 512 MB = 358 MB
+    expect(row.m).toMatch(/^(341\.4 MiB|358\.0 MB)/);
+    const bad = cli(['query', '--db', file, '--memory-limit', 'lots', 'SELECT 1']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--memory-limit 'lots' is not a size/);
     expect(row.d).toBe(`${file}.tmp`);
   });
 
