@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { Db } from '../db/connection.ts';
+import { Db, IMPORT_DUCKDB_SHARE } from '../db/connection.ts';
 import { baselineSql } from './baselineSql.ts';
 
 export interface BaselineSpec {
@@ -18,7 +18,8 @@ export interface BaselineSpec {
 
 const spec = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as BaselineSpec;
 const { sql, table } = baselineSql(spec.section);
-const db = await Db.open({ path: spec.db, memoryLimit: spec.memoryLimit, threads: spec.threads });
+// the raw loads run with the import's settings, so DuckDB gets the import's share of the budget
+const db = await Db.open({ path: spec.db, memoryLimit: spec.memoryLimit, memoryShare: spec.section === 'first-seen' ? 1 : IMPORT_DUCKDB_SHARE, threads: spec.threads });
 try {
   const params: Record<string, DuckDBValue> = {};
   if (/\$files\b/.test(sql)) params.files = listValue(spec.files ?? []);

@@ -15,7 +15,7 @@ export function dbOptions(a: GlobalArgs, readOnly = false): DbOptions {
 export function withGlobal<T>(y: Argv<T>) {
   return y
     .option('db', { type: 'string', default: DEFAULT_DB, describe: 'DuckDB database file', global: true })
-    .option('memory-limit', { type: 'string', describe: "Memory budget, e.g. '4GB' (default 1GB). DuckDB's own limit is 70% of it; beyond that, work spills to <db>.tmp/", global: true })
+    .option('memory-limit', { type: 'string', describe: "Memory budget, e.g. '4GB' (default 1GB). DuckDB's own limit is all of it, or 70% for import; beyond that, work spills to <db>.tmp/", global: true })
     .option('threads', { type: 'number', describe: 'DuckDB worker threads (default: all cores)', global: true });
 }
 

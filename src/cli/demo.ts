@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { collectFindings } from '../analyzers/findings.ts';
 import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
 import { resolveWindow } from '../analyzers/run.ts';
-import { withDb } from '../db/connection.ts';
+import { IMPORT_DUCKDB_SHARE, withDb } from '../db/connection.ts';
 import { ensureSchema } from '../db/schema.ts';
 import { ROOT } from '../db/sql.ts';
 import { UserError } from '../errors.ts';
@@ -39,7 +39,7 @@ export async function demoCommand(a: DemoArgs): Promise<number> {
   }
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
   say(`Importing ${rel(sample)} into ${rel(dbPath)} ...`);
-  return withDb({ path: dbPath, memoryLimit: a['memory-limit'], threads: a.threads }, async (db) => {
+  return withDb({ path: dbPath, memoryLimit: a['memory-limit'], memoryShare: IMPORT_DUCKDB_SHARE, threads: a.threads }, async (db) => {
     await ensureSchema(db);
     const summary = await runImport(db, inputs, {});
     printSummary(summary, 'table', false);

@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { withDb } from '../db/connection.ts';
+import { IMPORT_DUCKDB_SHARE, withDb } from '../db/connection.ts';
+import { TRACE, traceLine } from '../util/trace.ts';
 import { UserError } from '../errors.ts';
 import { ensureSchema } from '../db/schema.ts';
 import { allFormats } from '../importers/registry.ts';
@@ -36,7 +37,8 @@ export async function importCommand(a: ImportArgs): Promise<number> {
   if (snap !== undefined && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(snap) || Number.isNaN(Date.parse(snap)))) {
     throw new UserError(`--snapshot-time '${snap}' is not an ISO 8601 time with a zone.`, { hint: 'Write it like 2026-03-11T18:00:00Z.' });
   }
-  return withDb(dbOptions(a), async (db) => {
+  return withDb({ ...dbOptions(a), memoryShare: IMPORT_DUCKDB_SHARE }, async (db) => {
+    if (TRACE) traceLine(0, `DuckDB memory_limit ${await db.scalar<string>("SELECT current_setting('memory_limit')")}`);
     await ensureSchema(db);
     const summary = await runImport(db, a.paths, {
       source: a.source,

@@ -7,8 +7,10 @@ export interface DbOptions {
   /** Database file; ':memory:' for an in-memory database (tests). */
   path: string;
   readOnly?: boolean;
-  /** DuckDB memory_limit, e.g. '2GB'. */
+  /** The memory budget, e.g. '2GB' (DEFAULT_MEMORY_LIMIT when absent). */
   memoryLimit?: string;
+  /** The share of the budget DuckDB's memory_limit gets (default 1; IMPORT_DUCKDB_SHARE for imports). */
+  memoryShare?: number;
   threads?: number;
 }
 
@@ -21,25 +23,28 @@ export const DEFAULT_DB = './forensics.duckdb';
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
 /**
- * The share of the memory budget (--memory-limit) given to DuckDB's own memory_limit. DuckDB's
- * limit covers its buffer manager only: measured here, an import of 100,000 small CloudTrail files
- * with DuckDB at 1 GB peaked at 2.2-2.4 GB of RSS (DuckDB's allocations outside the buffer manager,
- * plus the JavaScript side's per-file state); with DuckDB at 70% of the budget it stays under 2 GB.
+ * The share of the memory budget (--memory-limit) given to DuckDB's own memory_limit by `import`
+ * (and `demo`, and the benchmark's raw-DuckDB loads, which must run with the import's settings).
+ * DuckDB's limit covers its buffer manager only, and an import also holds per-file state in
+ * JavaScript: measured here, importing 100,000 small CloudTrail files with DuckDB at 1 GB peaked at
+ * 2.2-2.4 GB of RSS, and at 70% of the budget under 2 GB. Queries and analyzers hold little in
+ * JavaScript and need DuckDB's memory (at 70%, new-connections ran out of memory on 50M flow
+ * records), so the other commands give DuckDB the whole budget.
  */
-export const DUCKDB_SHARE = 0.7;
+export const IMPORT_DUCKDB_SHARE = 0.7;
 
 const UNITS: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
 };
 
-/** DuckDB's memory_limit for a memory budget such as '1GB' or '512MiB' (units as DuckDB reads them). */
-export function duckdbMemoryLimit(budget: string): string {
+/** DuckDB's memory_limit for `share` of a memory budget such as '1GB' or '512MiB' (units as DuckDB reads them). */
+export function duckdbMemoryLimit(budget: string, share = 1): string {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(budget);
   if (!m) {
     throw new UserError(`--memory-limit '${budget}' is not a size.`, { hint: "Write it like 1GB, 4GB or 512MB." });
   }
   const bytes = Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!;
-  return `${Math.max(64, Math.floor(Math.round(bytes * DUCKDB_SHARE) / 1e6))}MB`;
+  return `${Math.max(64, Math.floor(Math.round(bytes * share) / 1e6))}MB`;
 }
 
 /**
@@ -54,7 +59,7 @@ function instanceConfig(opts: DbOptions): Record<string, string> {
     preserve_insertion_order: 'false',
   };
   if (opts.readOnly) cfg.access_mode = 'READ_ONLY';
-  cfg.memory_limit = duckdbMemoryLimit(opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+  cfg.memory_limit = duckdbMemoryLimit(opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT, opts.memoryShare);
   if (opts.threads) cfg.threads = String(opts.threads);
   if (opts.path !== ':memory:') {
     cfg.temp_directory = `${path.resolve(opts.path)}.tmp`;

@@ -21,8 +21,12 @@ const MODEL_VIEWS = [
 ] as const;
 export type ModelView = (typeof MODEL_VIEWS)[number];
 
-/** Small views that analyzers join with large tables: materialized by every command that runs analyzers. */
-export const ANALYZER_MODEL: readonly ModelView[] = ['eni_attribution', 'peers', 'function_sessions'];
+/**
+ * Small views that analyzers join with large tables: materialized by every command that runs
+ * analyzers. function_sessions is not among them: three analyzers read it, but its copy holds every
+ * role-session event in memory (about 700 MB of RSS at bench scale 5).
+ */
+export const ANALYZER_MODEL: readonly ModelView[] = ['eni_attribution', 'peers'];
 
 /**
  * Runs `fn` with `views` materialized, dropping the copies afterwards. Not reentrant: commands call

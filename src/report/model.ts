@@ -676,7 +676,7 @@ export async function buildReportModel(db: Db, opts: ReportOptions = {}): Promis
   return withModelTables(db, [...ANALYZER_MODEL, ...REPORT_MODEL], () => buildModel(db, opts));
 }
 
-const REPORT_MODEL: ModelView[] = ['function_flows', 'functions', 'source_hours', 'function_hourly_invocations'];
+const REPORT_MODEL: ModelView[] = ['function_sessions', 'function_flows', 'functions', 'source_hours', 'function_hourly_invocations'];
 
 async function buildModel(db: Db, opts: ReportOptions): Promise<ReportModel> {
   const limits: ReportLimits = { ...DEFAULT_LIMITS, ...opts.limits };

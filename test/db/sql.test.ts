@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duckdbMemoryLimit } from '../../src/db/connection.ts';
+import { duckdbMemoryLimit, IMPORT_DUCKDB_SHARE } from '../../src/db/connection.ts';
 import { fillMarker, withSource } from '../../src/db/sql.ts';
 import { DEFAULT_FIELDS, FLOW_FIELDS, type FlowField } from '../../src/importers/flow/fields.ts';
 import { selectList } from '../../src/importers/flow/text.ts';
@@ -24,12 +24,13 @@ describe('statement markers', () => {
 });
 
 describe('memory budget', () => {
-  it('gives DuckDB 70% of the budget, in DuckDB units (GB decimal, GiB binary)', () => {
-    expect(duckdbMemoryLimit('1GB')).toBe('700MB');
-    expect(duckdbMemoryLimit('1GiB')).toBe('751MB');
-    expect(duckdbMemoryLimit('4 gb')).toBe('2800MB');
-    expect(duckdbMemoryLimit('512MB')).toBe('358MB');
-    expect(duckdbMemoryLimit('1.5GB')).toBe('1050MB');
+  it('gives DuckDB its share of the budget, in DuckDB units (GB decimal, GiB binary)', () => {
+    expect(duckdbMemoryLimit('1GB')).toBe('1000MB');
+    expect(duckdbMemoryLimit('1GB', IMPORT_DUCKDB_SHARE)).toBe('700MB');
+    expect(duckdbMemoryLimit('1GiB', 0.7)).toBe('751MB');
+    expect(duckdbMemoryLimit('4 gb', 0.7)).toBe('2800MB');
+    expect(duckdbMemoryLimit('512MB', 0.7)).toBe('358MB');
+    expect(duckdbMemoryLimit('1.5GB', 0.7)).toBe('1050MB');
     expect(duckdbMemoryLimit('10MB')).toBe('64MB');
     for (const bad of ['', 'lots', '80%', '1 GB extra', '-1GB']) expect(() => duckdbMemoryLimit(bad), bad).toThrow(/is not a size/);
   });
