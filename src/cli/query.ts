@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { withDb } from '../db/connection.ts';
+import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
 import { pendingFiles, recoverInterruptedImport } from '../db/recover.ts';
 import { ReadOnlyQueryError, UserError, errorMessage } from '../errors.ts';
 import { print, queryTable, type OutputFormat } from '../output/printer.ts';
@@ -22,6 +23,9 @@ export function queryBuilder(y: Argv) {
   );
 }
 
+/** Model views whose plans need the small views copied (see withModelTables). */
+const FLOW_MODEL_NAMES = /\b(function_flows|eni_attribution|peers)\b/i;
+
 export async function queryCommand(a: QueryArgs): Promise<number> {
   // An import killed between its two transactions leaves rows that no ledger row accounts for;
   // they are removed (with write access, briefly) before the read-only query sees the data.
@@ -36,14 +40,19 @@ export async function queryCommand(a: QueryArgs): Promise<number> {
   }
   return withDb(dbOptions(a, true), async (db) => {
     try {
-      if (a.out) {
-        const n = await exportResult(db, a.sql, a.out);
-        say(`Wrote ${n} rows to ${a.out}`);
+      // A query over the flow model gets the same copies of the small views as analyze, so that
+      // DuckDB plans function_flows with their real sizes (src/model/materialize.ts).
+      const model = FLOW_MODEL_NAMES.test(a.sql) ? ANALYZER_MODEL : [];
+      return await withModelTables(db, model, async () => {
+        if (a.out) {
+          const n = await exportResult(db, a.sql, a.out);
+          say(`Wrote ${n} rows to ${a.out}`);
+          return 0;
+        }
+        const t = await queryTable(db, a.sql);
+        print(t, a.format, { maxWidth: a['max-width'] });
         return 0;
-      }
-      const t = await queryTable(db, a.sql);
-      print(t, a.format, { maxWidth: a['max-width'] });
-      return 0;
+      });
     } catch (e) {
       if (e instanceof UserError) throw e;
       const msg = errorMessage(e);

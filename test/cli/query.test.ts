@@ -43,6 +43,16 @@ describe('query', () => {
     expect(r.stdout.split('\r\n')[1]).toBe('AddPermission,1,2024-08-01T13:47:16.000Z');
   });
 
+  it('reads the flow model with the small views copied, leaving nothing behind', () => {
+    const r = cli(['query', '--db', db, '--format', 'json',
+      'SELECT (SELECT count(*) FROM function_flows) AS flows, (SELECT count(*) FROM peers) AS peers, (SELECT count(*) FROM duckdb_tables() WHERE temporary) AS copies']);
+    expect(r.stderr).toBe('');
+    // inside the query the copies exist; the CloudTrail-only database has no flows or ENIs
+    expect(JSON.parse(r.stdout)).toEqual([{ flows: 0, peers: 0, copies: 2 }]);
+    const plain = cli(['query', '--db', db, '--format', 'json', 'SELECT count(*) AS copies FROM duckdb_tables() WHERE temporary']);
+    expect(JSON.parse(plain.stdout)).toEqual([{ copies: 0 }]);
+  });
+
   it('refuses writes with a clear message and exit code 2', () => {
     for (const sql of ['DROP TABLE cloudtrail_events', "INSERT INTO import_issues VALUES (1,'p',NULL,'error','c','m',now())", 'DELETE FROM cloudtrail_events']) {
       const r = cli(['query', '--db', db, sql]);
