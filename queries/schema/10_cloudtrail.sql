@@ -1,6 +1,12 @@
--- event_id and event_time are never NULL once an import commits. They are nullable because the
--- import inserts every record of a batch and deletes those it cannot keep inside the same
--- transaction (queries/staging/cloudtrail_normalize.sql).
+-- One row per CloudTrail event. Every top-level field AWS documents for a record has a column;
+-- nested objects are kept verbatim as JSON (user_identity, request_parameters, ...), and the
+-- columns from principal_arn to invoked_by are read out of user_identity. The verbatim record
+-- stays in its source file: source_file/file_id (the import_files ledger, with its sha256) and
+-- source_record locate it.
+--
+-- event_id and event_time are never NULL once an import commits, and load_problem is always NULL
+-- then. They are nullable because the import inserts every record of a batch and deletes those it
+-- cannot keep inside the same transaction; load_problem is why (queries/staging/cloudtrail_normalize.sql).
 CREATE TABLE IF NOT EXISTS cloudtrail_events (
   event_id             VARCHAR,
   event_time           TIMESTAMPTZ,
@@ -31,8 +37,21 @@ CREATE TABLE IF NOT EXISTS cloudtrail_events (
   request_parameters   JSON,
   response_elements    JSON,
   resources            JSON,
-  raw                  JSON,
+  user_identity        JSON,
+  additional_event_data JSON,
+  request_id           VARCHAR,
+  shared_event_id      VARCHAR,
+  api_version          VARCHAR,
+  vpc_endpoint_id      VARCHAR,
+  vpc_endpoint_account_id VARCHAR,
+  service_event_details JSON,
+  tls_details          JSON,
+  addendum             JSON,
+  session_credential_from_console VARCHAR,
+  edge_device_details  JSON,
+  event_context        JSON,
   source_file          VARCHAR NOT NULL,
   file_id              BIGINT NOT NULL,
-  source_record        BIGINT   -- the record's number in its file (the line for CloudWatch Logs exports)
+  source_record        BIGINT,  -- the record's number in its file (the line for CloudWatch Logs exports)
+  load_problem         VARCHAR  -- set only while an import decides what to drop; NULL in every settled row
 );

@@ -1,10 +1,10 @@
--- CloudTrail records go from the reader to cloudtrail_events in one statement (`insert`): one
--- JSON parse per record (json_transform), no staging copy. Every record of the batch is inserted,
--- including those that cannot be kept, and the narrow statements after it classify the batch's
--- rows (problem, Insights, duplicate) and delete those that are not kept, all inside the batch's
--- transaction. Writing the large `raw` column once is what makes this as fast as DuckDB's own
--- CREATE TABLE AS (see README, performance). {{source}} is replaced by a reader section of
--- cloudtrail_stage.sql (program text, never data).
+-- CloudTrail records go from the reader to cloudtrail_events in one statement (`insert`). S3
+-- delivery files are parsed once, straight into the record STRUCT (cloudtrail_stage.sql); the
+-- other containers carry each record as JSON text, transformed to the same STRUCT. Every record of
+-- the batch is inserted, including those that cannot be kept (load_problem says why); the narrow
+-- statements after it find those and the duplicates, and delete them, all inside the batch's
+-- transaction. {{source}} is replaced by a reader section of cloudtrail_stage.sql (program text,
+-- never data).
 
 -- name: insert
 INSERT INTO cloudtrail_events (
@@ -12,27 +12,21 @@ INSERT INTO cloudtrail_events (
   identity_type, principal_arn, principal_id, account_id, access_key_id, user_name, session_issuer_arn,
   session_issuer_type, session_name, invoked_by, error_code, error_message, read_only, event_type,
   event_category, management_event, recipient_account_id, request_parameters, response_elements, resources,
-  raw, source_file, file_id, source_record)
+  user_identity, additional_event_data, request_id, shared_event_id, api_version, vpc_endpoint_id,
+  vpc_endpoint_account_id, service_event_details, tls_details, addendum, session_credential_from_console,
+  edge_device_details, event_context, source_file, file_id, source_record, load_problem)
 WITH t AS (
-  SELECT file_id, record_index, rec, outer_time,
-         json_transform(rec, '{
-           "eventVersion": "VARCHAR", "eventID": "VARCHAR", "eventTime": "VARCHAR",
-           "eventSource": "VARCHAR", "eventName": "VARCHAR", "awsRegion": "VARCHAR",
-           "sourceIPAddress": "VARCHAR", "userAgent": "VARCHAR",
-           "userIdentity": {"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR",
-                            "accountId": "VARCHAR", "accessKeyId": "VARCHAR", "userName": "VARCHAR",
-                            "invokedBy": "VARCHAR",
-                            "sessionContext": {"sessionIssuer": {"type": "VARCHAR", "arn": "VARCHAR"}}},
-           "errorCode": "VARCHAR", "errorMessage": "VARCHAR", "readOnly": "VARCHAR",
-           "eventType": "VARCHAR", "eventCategory": "VARCHAR", "managementEvent": "VARCHAR",
-           "recipientAccountId": "VARCHAR",
-           "requestParameters": "JSON", "responseElements": "JSON", "resources": "JSON"
-         }') AS s
-  FROM ({{source}}) AS src(file_id, record_index, rec, outer_time)
+  SELECT file_id, record_index, s, coalesce(is_object, s IS NOT NULL) AS is_object,
+         coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)) AS event_time,
+         json_transform(s.userIdentity, '{"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR",
+                          "accountId": "VARCHAR", "accessKeyId": "VARCHAR", "userName": "VARCHAR",
+                          "invokedBy": "VARCHAR",
+                          "sessionContext": {"sessionIssuer": {"type": "VARCHAR", "arn": "VARCHAR"}}}') AS ui
+  FROM ({{source}}) AS src(file_id, record_index, s, is_object, outer_time)
 )
 SELECT
   s.eventID,
-  coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)),
+  event_time,
   s.eventVersion,
   s.eventSource,
   s.eventName,
@@ -40,21 +34,21 @@ SELECT
   s.awsRegion,
   s.sourceIPAddress,
   s.userAgent,
-  s.userIdentity.type,
-  s.userIdentity.arn,
-  s.userIdentity.principalId,
-  s.userIdentity.accountId,
-  s.userIdentity.accessKeyId,
-  s.userIdentity.userName,
-  s.userIdentity.sessionContext.sessionIssuer.arn,
-  s.userIdentity.sessionContext.sessionIssuer.type,
+  ui.type,
+  ui.arn,
+  ui.principalId,
+  ui.accountId,
+  ui.accessKeyId,
+  ui.userName,
+  ui.sessionContext.sessionIssuer.arn,
+  ui.sessionContext.sessionIssuer.type,
   CASE
-    WHEN s.userIdentity.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
-      THEN regexp_extract(s.userIdentity.arn, 'assumed-role/[^/]+/(.+)$', 1)
-    WHEN s.userIdentity.type IN ('AssumedRole', 'FederatedUser') AND s.userIdentity.principalId LIKE '%:%'
-      THEN split_part(s.userIdentity.principalId, ':', 2)
+    WHEN ui.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
+      THEN regexp_extract(ui.arn, 'assumed-role/[^/]+/(.+)$', 1)
+    WHEN ui.type IN ('AssumedRole', 'FederatedUser') AND ui.principalId LIKE '%:%'
+      THEN split_part(ui.principalId, ':', 2)
   END,
-  s.userIdentity.invokedBy,
+  ui.invokedBy,
   s.errorCode,
   s.errorMessage,
   TRY_CAST(s.readOnly AS BOOLEAN),
@@ -65,63 +59,52 @@ SELECT
   s.requestParameters,
   s.responseElements,
   s.resources,
-  rec,
+  s.userIdentity,
+  s.additionalEventData,
+  s.requestID,
+  s.sharedEventID,
+  s.apiVersion,
+  s.vpcEndpointId,
+  s.vpcEndpointAccountId,
+  s.serviceEventDetails,
+  s.tlsDetails,
+  s.addendum,
+  s.sessionCredentialFromConsole,
+  s.edgeDeviceDetails,
+  s.eventContext,
   f.display_path,
   t.file_id,
-  t.record_index
+  t.record_index,
+  CASE
+    WHEN NOT is_object THEN 'not-an-object'
+    WHEN s.eventType = 'AwsCloudTrailInsight' OR s.eventCategory = 'Insight' THEN 'insight'
+    WHEN s.eventID IS NULL OR s.eventID = '' THEN 'missing-event-id'
+    WHEN event_time IS NULL AND s.eventTime IS NULL THEN 'missing-event-time'
+    WHEN event_time IS NULL THEN 'bad-event-time'
+  END
 FROM t JOIN batch_files f USING (file_id);
 
 -- name: classify
--- The batch's rows that are not kept, and why: a record that is not an object, an Insights
--- record, no eventID, no or a bad eventTime, or an eventID already loaded (earlier in this batch
--- by file and record order, or by an earlier import). Only narrow columns are scanned; `raw` is
--- read for the few rows without an eventID or a time (each a simple filter DuckDB pushes into
--- the scan, so the large column is not read for the others).
+-- The batch's rows that are not kept, and why: the load_problem the insert found (not an object,
+-- an Insights record, no eventID, no or a bad eventTime), or an eventID already loaded (earlier in
+-- this batch by file and record order, or by an earlier import). Only narrow columns are scanned.
 CREATE OR REPLACE TEMP TABLE ct_drop AS
 WITH b AS (
-  SELECT rowid AS rid, file_id, source_record, event_id,
-         event_id IS NULL OR event_id = '' OR event_time IS NULL AS suspect,
-         event_type = 'AwsCloudTrailInsight' OR event_category = 'Insight' AS insight
+  SELECT rowid AS rid, file_id, source_record, event_id, load_problem
   FROM cloudtrail_events
   WHERE file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files)
-),
-s AS (
-  SELECT rowid AS rid, json_type(raw) AS rec_type, raw ->> 'eventTime' AS event_time_text
-  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_id IS NULL
-  UNION
-  SELECT rowid, json_type(raw), raw ->> 'eventTime'
-  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_id = ''
-  UNION
-  SELECT rowid, json_type(raw), raw ->> 'eventTime'
-  FROM cloudtrail_events WHERE file_id BETWEEN $min_file AND $max_file AND event_time IS NULL
-),
-p AS (
-  SELECT b.rid, b.file_id, b.source_record, b.event_id, s.event_time_text,
-    CASE
-      WHEN b.suspect THEN
-        CASE
-          WHEN s.rec_type IS DISTINCT FROM 'OBJECT' THEN 'not-an-object'
-          WHEN b.insight THEN 'insight'
-          WHEN b.event_id IS NULL OR b.event_id = '' THEN 'missing-event-id'
-          WHEN s.event_time_text IS NULL THEN 'missing-event-time'
-          ELSE 'bad-event-time'
-        END
-      WHEN b.insight THEN 'insight'
-    END AS problem
-  FROM b LEFT JOIN s USING (rid)
 ),
 earlier AS (
   SELECT DISTINCT event_id FROM cloudtrail_events
   WHERE NOT (file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files))
     AND event_id IN (SELECT event_id FROM b)
 )
-SELECT rid, file_id, source_record, event_id, problem AS disposition,
-       CASE WHEN problem = 'bad-event-time' THEN event_time_text END AS event_time_text
-FROM p WHERE problem IS NOT NULL
+SELECT rid, file_id, source_record, event_id, load_problem AS disposition
+FROM b WHERE load_problem IS NOT NULL
 UNION ALL
-SELECT rid, file_id, source_record, event_id, 'duplicate', NULL
-FROM p
-WHERE problem IS NULL
+SELECT rid, file_id, source_record, event_id, 'duplicate'
+FROM b
+WHERE load_problem IS NULL
 QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file_id, source_record) > 1
      OR event_id IN (SELECT event_id FROM earlier);
 
@@ -144,7 +127,7 @@ LEFT JOIN ct_drop d USING (file_id)
 GROUP BY f.file_id, l.loaded;
 
 -- name: problems
-SELECT file_id, source_record AS record_index, disposition, event_id, event_time_text
+SELECT file_id, source_record AS record_index, disposition, event_id
 FROM ct_drop
 WHERE disposition NOT IN ('duplicate', 'insight')
 ORDER BY file_id, source_record

@@ -6,7 +6,7 @@ import { writeLedger, type LedgerRow } from '../db/ledger.ts';
 import { recoverInterruptedImport } from '../db/recover.ts';
 import { UserError, errorMessage } from '../errors.ts';
 import { Progress } from '../util/progress.ts';
-import { tracer } from '../util/trace.ts';
+import { traced, tracer } from '../util/trace.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
@@ -270,10 +270,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const rowsBySource: Record<string, number> = {};
   const touched = new Set<Importer>();
 
-  const loadBatch = async (importer: Importer, files: typeof entries): Promise<void> => {
+  const loadBatch = async (importer: Importer, files: typeof entries, lenient = false): Promise<void> => {
     const started = Date.now();
     try {
-      const ctx = { db, options: opts, files };
+      const ctx = { db, options: opts, files, lenient };
       const ledgerRows = (outcomes: Map<number, FileOutcome>): LedgerRow[] => {
         const ms = (Date.now() - started) / files.length;
         return files.map((f) => {
@@ -303,19 +303,19 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       } else {
         // First transaction: the rows, marked pending. Second: settle them and write the ledger.
-        const loaded = await db.transaction(async () => {
+        const loaded = await traced(`  ${importer.source} rows inserted (pending)`, () => db.transaction(async () => {
           await createBatchFiles(db, files);
           const loaded = await importer.load(ctx);
           await db.run('INSERT INTO import_pending SELECT file_id, $t FROM batch_files', { t: importer.pendingTable! });
           return loaded;
-        });
+        }));
         try {
-          outcomes = await db.transaction(async () => {
+          outcomes = await traced(`  ${importer.source} rows settled, ledger written`, () => db.transaction(async () => {
             const outcomes = await importer.settle!(ctx, loaded);
             await writeLedger(db, ledgerRows(outcomes));
             await db.run('DELETE FROM import_pending WHERE file_id IN (SELECT file_id FROM batch_files)');
             return outcomes;
-          });
+          }));
         } catch (e) {
           await recoverInterruptedImport(db, files.map((f) => f.fileId));
           throw e;
@@ -346,6 +346,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         const mid = Math.ceil(files.length / 2);
         await loadBatch(importer, files.slice(0, mid));
         await loadBatch(importer, files.slice(mid));
+        return;
+      }
+      if (importer.lenientRetry && !lenient) {
+        await loadBatch(importer, files, true);
         return;
       }
       const f = files[0]!;

@@ -53,6 +53,8 @@ export interface LoadContext {
   options: ImportOptions;
   /** The batch's files are also in temp table `batch_files(file_id BIGINT, path VARCHAR, display_path VARCHAR)`. */
   files: FileEntry[];
+  /** Set when the runner retries a file alone after `load` failed, for importers with `lenientRetry`. */
+  lenient?: boolean;
 }
 
 /**
@@ -82,6 +84,12 @@ export interface Importer {
   settle?(ctx: LoadContext, loaded: Map<number, FileOutcome>): Promise<Map<number, FileOutcome>>;
   /** The table `load` writes when `settle` is defined (one of db/recover.ts PENDING_TABLES). */
   pendingTable?: string;
+  /**
+   * `load` reads with a fast reader that refuses a whole file for one bad record. A file that fails
+   * alone is then retried once with `ctx.lenient`, where `load` reads it record by record and reports
+   * the bad records as issues; it is recorded as failed only if that fails too.
+   */
+  lenientRetry?: boolean;
   /** Runs once at the end of an import that loaded any file of this importer (e.g. to rebuild derived tables). */
   finalize?(db: Db): Promise<void>;
 }

@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from '../../src/db/connection.ts';
 import { SCHEMA_VERSION, ensureSchema } from '../../src/db/schema.ts';
+import { RECORD_FIELDS } from '../../src/importers/cloudtrail/record.ts';
 import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -92,6 +93,132 @@ describe('CloudTrail importer on the real samples (MANIFEST.md counts)', () => {
   });
 });
 
+/** The CloudTrail records of the real samples, parsed in JS (first copy of each eventID). */
+function realRecords(): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  const add = (rec: unknown) => {
+    if (rec && typeof rec === 'object' && !Array.isArray(rec) && typeof (rec as { eventID?: unknown }).eventID === 'string') {
+      const id = (rec as { eventID: string }).eventID;
+      if (!out.has(id)) out.set(id, rec as Record<string, unknown>);
+    }
+  };
+  const parse = (t: string): unknown => {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return undefined;
+    }
+  };
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(visit);
+    if (!v || typeof v !== 'object') return;
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.Records)) o.Records.forEach(add);
+    if (Array.isArray(o.logEvents)) for (const e of o.logEvents) add(parse((e as { message: string }).message));
+    if (typeof o.CloudTrailEvent === 'string') add(parse(o.CloudTrailEvent));
+    if (Array.isArray(o.Events)) for (const e of o.Events) add(parse((e as { CloudTrailEvent: string }).CloudTrailEvent));
+    add(o);
+  };
+  for (const f of [
+    r('stratus-red-team', 'detonation-logs'),
+    r('trailscraper'),
+    r('plaso', 'aws_cloudtrail_lookup_events.jsonl'),
+    r('aws-cli-doc-examples', 'cloudtrail_lookup-events_output.json'),
+    r('datadog-forwarder', 'cwl-subscription_cloudwatch_log_cloudtrail.json'),
+  ].flatMap((p) => (fs.statSync(p).isDirectory() ? fs.readdirSync(p).map((n) => path.join(p, n)) : [p]))) {
+    let text = fs.readFileSync(f);
+    if (f.endsWith('.gz')) text = zlib.gunzipSync(text);
+    const whole = parse(text.toString('utf8'));
+    if (whole !== undefined) visit(whole);
+    else for (const line of text.toString('utf8').split('\n')) visit(parse(line));
+  }
+  return out;
+}
+
+/** What a cloudtrail_events column holds for a record field, comparable with the field's JSON value. */
+function columnValue(field: string, type: string, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === 'JSON') return JSON.parse(String(v));
+  if (field === 'eventTime') return new Date(String(v)).toISOString();
+  if (field === 'readOnly' || field === 'managementEvent') return v;
+  return v;
+}
+
+function fieldValue(field: string, type: string, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (type === 'JSON') return v;
+  if (field === 'eventTime') return new Date(String(v)).toISOString();
+  if (field === 'readOnly' || field === 'managementEvent') return v === true || v === 'true';
+  return String(v);
+}
+
+describe('CloudTrail: every field of a record is kept', () => {
+  const columns = RECORD_FIELDS.map(([, , c]) => c);
+  const select = `SELECT ${columns.map((c) => (c === 'event_time' ? `strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ') AS event_time` : c)).join(', ')}
+    FROM cloudtrail_events`;
+
+  it('each top-level field of the 322 real records has a column holding its value (nested objects verbatim)', async () => {
+    const records = realRecords();
+    expect(records.size).toBe(322);
+    const known = new Set(RECORD_FIELDS.map(([n]) => n));
+    const unknown = new Set([...records.values()].flatMap((rec) => Object.keys(rec)).filter((k) => !known.has(k)));
+    expect([...unknown]).toEqual([]);
+
+    await importPaths(db, [REAL]);
+    const rows = new Map((await db.all<Record<string, unknown>>(select)).map((row) => [row.event_id as string, row]));
+    expect(rows.size).toBe(322);
+    let compared = 0;
+    for (const [id, rec] of records) {
+      const row = rows.get(id)!;
+      for (const [field, type, column] of RECORD_FIELDS) {
+        const want = fieldValue(field, type, rec[field]);
+        const got = columnValue(field, type, row[column]);
+        expect({ id, field, value: got }).toEqual({ id, field, value: want });
+        if (want !== null) compared++;
+      }
+    }
+    // the real records fill many fields, so this compared thousands of values, not a few
+    expect(compared).toBeGreaterThan(4000);
+    expect(await count(db, 'SELECT count(*) FROM cloudtrail_events WHERE load_problem IS NOT NULL')).toBe(0);
+  });
+
+  it('a {"Records"} file DuckDB refuses whole (a record that is not an object, a repeated key) is read record by record, with the same columns', async () => {
+    const records = [...realRecords().values()];
+    const dir = tempDir();
+    const clean = path.join(dir, 'clean');
+    const odd = path.join(dir, 'odd');
+    fs.mkdirSync(clean);
+    fs.mkdirSync(odd);
+    fs.writeFileSync(path.join(clean, 'a.json.gz'), zlib.gzipSync(JSON.stringify({ Records: records })));
+    // 42 between the records, and one record written with eventSource twice (JSON.stringify cannot)
+    const body = records.map((x) => JSON.stringify(x));
+    const dup = JSON.stringify(records[0]).replace('{', '{"eventSource":"ignored.amazonaws.com",');
+    fs.writeFileSync(
+      path.join(odd, 'a.json.gz'),
+      zlib.gzipSync(`{"Records":[${[dup, ...body.slice(1, 5), '42', ...body.slice(5)].join(',')}]}`),
+    );
+    const a = await importPaths(db, [clean]);
+    expect(a.files.map((f) => [f.status, f.rows, f.issues])).toEqual([['loaded', 322, 0]]);
+    const db2 = await memoryDb();
+    try {
+      const b = await importPaths(db2, [odd]);
+      expect(b.files.map((f) => [f.status, f.rows, f.issues])).toEqual([['loaded', 322, 1]]);
+      expect(await db2.all(`SELECT location, code FROM import_issues`)).toEqual([{ location: 'record 6', code: 'not-an-object' }]);
+      const order = ` ORDER BY event_id`;
+      const want = await db.all<Record<string, unknown>>(select + order);
+      const got = await db2.all<Record<string, unknown>>(select + order);
+      const dupId = records[0]!.eventID;
+      // the repeated key: one of its two values is kept, as DuckDB's JSON functions read it
+      const g = got.find((x) => x.event_id === dupId)!;
+      expect(['ignored.amazonaws.com', records[0]!.eventSource]).toContain(g.event_source);
+      g.event_source = records[0]!.eventSource;
+      expect(got).toEqual(want);
+    } finally {
+      db2.close();
+    }
+  });
+});
+
 describe('CloudTrail de-duplication and provenance', () => {
   const rec = (id: string, extra: Record<string, unknown> = {}) => ({
     eventVersion: '1.08', eventID: id, eventTime: '2026-03-10T10:00:00Z', eventSource: 'lambda.amazonaws.com',
@@ -136,7 +263,7 @@ describe('CloudTrail de-duplication and provenance', () => {
     }
   });
 
-  it('a database made by schema 1 is migrated: source_record added, earlier rows kept', async () => {
+  it('a database made by schema 1 is migrated: source_record added, raw split into the field columns, earlier rows kept', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'old.duckdb');
     const old = await Db.open({ path: file });
@@ -149,7 +276,8 @@ describe('CloudTrail de-duplication and provenance', () => {
       error_code VARCHAR, error_message VARCHAR, read_only BOOLEAN, event_type VARCHAR, event_category VARCHAR,
       management_event BOOLEAN, recipient_account_id VARCHAR, request_parameters JSON, response_elements JSON,
       resources JSON, raw JSON, source_file VARCHAR NOT NULL, file_id BIGINT NOT NULL)`);
-    await old.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id) VALUES ('old-1', '2026-03-01T00:00:00Z', 'x', 999)`);
+    await old.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id, raw) VALUES ('old-1', '2026-03-01T00:00:00Z', 'x', 999,
+      '{"eventID":"old-1","requestID":"req-1","tlsDetails":{"tlsVersion":"TLSv1.3"},"userIdentity":{"type":"Root"}}')`);
     old.close();
 
     const db3 = await Db.open({ path: file });
@@ -163,6 +291,11 @@ describe('CloudTrail de-duplication and provenance', () => {
         { event_id: 'new-1', source_record: 2n },
         { event_id: 'old-1', source_record: null },
       ]);
+      // schema 3: the fields that were only in `raw` have their columns, and `raw` is gone
+      expect(await db3.all(`SELECT request_id, tls_details::VARCHAR AS tls, user_identity ->> 'type' AS t FROM cloudtrail_events WHERE event_id = 'old-1'`)).toEqual([
+        { request_id: 'req-1', tls: '{"tlsVersion":"TLSv1.3"}', t: 'Root' },
+      ]);
+      expect(await count(db3, `SELECT count(*) FROM duckdb_columns() WHERE table_name = 'cloudtrail_events' AND column_name = 'raw'`)).toBe(0);
     } finally {
       db3.close();
     }

@@ -3,6 +3,7 @@ import { section, sqlSections, withSource } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
 import { readExportLines } from '../exportLines.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
+import { recordParams } from './record.ts';
 
 const STAGE = 'staging/cloudtrail_stage.sql';
 const NORMALIZE = 'staging/cloudtrail_normalize.sql';
@@ -51,6 +52,7 @@ export const cloudtrailImporter: Importer = {
   maxBatchFiles: 50_000,
   maxBatchBytes: 4 * 1024 ** 3,
   pendingTable: 'cloudtrail_events',
+  lenientRetry: true,
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
@@ -64,18 +66,23 @@ export const cloudtrailImporter: Importer = {
       else byFormat.set(f.format, [f]);
     }
     for (const [format, group] of byFormat) {
+      const { record_spec, records_type } = recordParams();
       if (format === 'cloudtrail-cwl-export') {
         await db.run(
           'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
         );
         for (const f of group) await stageExportFile(db, f.fileId, f.path, outcomes.get(f.fileId)!);
-        await db.run(withSource(insert, section(STAGE, 'staged')));
+        await db.run(withSource(insert, section(STAGE, 'staged')), { record_spec });
         await db.run('DROP TABLE ct_stage');
         continue;
       }
-      await db.run(withSource(insert, section(STAGE, format)), {
+      // S3 delivery files are read straight into the record STRUCT; a file DuckDB refuses that way
+      // (a record that is not an object) comes back alone with ctx.lenient, to be read record by record.
+      const reader = format === 'cloudtrail-records' ? (ctx.lenient ? 'cloudtrail-records-lenient' : format) : format;
+      await db.run(withSource(insert, section(STAGE, reader)), {
         files: fileListParam(group),
         max_object: maxObjectSize(group),
+        ...(reader === 'cloudtrail-records' ? { records_type } : { record_spec }),
       });
     }
     return outcomes;
