@@ -94,12 +94,12 @@ FROM (
 ) t;
 
 -- name: insert
-INSERT INTO flow_records BY NAME
+-- Records through CloudWatch Logs have the default (version-2) fields: flow_default_records.
+INSERT INTO flow_default_records BY NAME
 SELECT p."version", p.account_id, p.interface_id, p.srcaddr, p.dstaddr, p.srcport, p.dstport,
        p.protocol, p.packets, p.bytes, to_timestamp(p."start") AS start_time,
-       to_timestamp(p."end") AS end_time, p.action, p.log_status,
-       b.display_path AS source_file, p.file_id
-FROM flow_msg_parsed p JOIN batch_files b USING (file_id)
+       to_timestamp(p."end") AS end_time, p.action, p.log_status, p.file_id
+FROM flow_msg_parsed p
 WHERE p.problem IS NULL;
 
 -- name: counts

@@ -17,8 +17,7 @@ DESCRIBE SELECT * FROM read_parquet($files, union_by_name = true);
 -- present in the batch (`CAST(r."srcport" AS INTEGER) AS srcport`, ...), built from the field list
 -- in src/importers/flow/fields.ts and the unified types above; it holds no data. Columns absent
 -- from every file stay NULL (INSERT BY NAME).
-INSERT INTO flow_records BY NAME
-SELECT /*columns*/,
-       b.display_path AS source_file, b.file_id
+INSERT INTO flow_custom_records BY NAME
+SELECT /*columns*/, b.file_id
 FROM read_parquet($files, union_by_name = true, filename = true) r
 JOIN batch_files b ON b.path = r.filename;

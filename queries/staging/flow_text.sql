@@ -12,16 +12,27 @@ CREATE OR REPLACE TEMP TABLE flow_text_files (file_id BIGINT, header_line VARCHA
 DROP TABLE IF EXISTS flow_reject_errors;
 DROP TABLE IF EXISTS flow_reject_scans;
 
+-- name: load-default
+-- A group whose fields are all version-2 fields, at least one of them numeric (so the reader
+-- rejects a repeated header line): into the narrow flow_default_records. '-' is NULL. A row with the
+-- wrong number of fields or a value that is not a number where the field is numeric is skipped by
+-- the reader and kept in flow_reject_errors with its line number (every field of the header is
+-- selected, so every cast is checked). A blank line is skipped. The columns marker is the group's
+-- header fields as reader columns (`start` and `end` become start_time and end_time), written by
+-- src/importers/flow/text.ts from the fixed list of AWS field names; a v2 field the header lacks
+-- stays NULL.
+INSERT INTO flow_default_records BY NAME
+SELECT {{columns}}, b.file_id
+FROM read_csv($files, columns = $columns, header = $header, compression = $compression,
+              delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,
+              filename = true, store_rejects = true,
+              rejects_table = 'flow_reject_errors', rejects_scan = 'flow_reject_scans') r
+JOIN batch_files b ON b.path = r.filename;
+
 -- name: load
--- '-' is NULL. A row with the wrong number of fields or a value that is not a number where the
--- field is numeric is skipped by the reader and kept in flow_reject_errors with its line number
--- (every field of the header is selected, so every cast is checked). A blank line is skipped.
--- The columns marker is the group's header fields as reader columns (`start` and `end` become
--- start_time and end_time), written by src/importers/flow/text.ts from the fixed list of AWS
--- field names; the other columns of flow_records stay NULL. (Measured: this is no faster than
--- selecting all 40 columns; what costs is the table's width, 3.6 s of 12 s for 10M rows.)
-INSERT INTO flow_records BY NAME
-SELECT {{columns}}, b.display_path AS source_file, b.file_id
+-- Any other group (custom log formats): the same, into flow_custom_records.
+INSERT INTO flow_custom_records BY NAME
+SELECT {{columns}}, b.file_id
 FROM read_csv($files, columns = $columns, header = $header, compression = $compression,
               delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,
               filename = true, store_rejects = true,
@@ -70,7 +81,8 @@ ORDER BY file_id, line;
 
 -- name: header-like-rows
 -- Files whose header names text fields only (no numeric field makes the reader reject a header
--- line): a repeated header line is loaded as a row. These are the batch's rows of such files whose
+-- line): a repeated header line is loaded as a row (of flow_custom_records: such a group is never
+-- loaded into flow_default_records). These are the batch's rows of such files whose
 -- every non-NULL value is a field name; `vals` lists the text columns in this order:
 --   account_id, interface_id, srcaddr, dstaddr, action, log_status, vpc_id, subnet_id, instance_id,
 --   "type", pkt_srcaddr, pkt_dstaddr, region, az_id, sublocation_type, sublocation_id,
@@ -85,7 +97,7 @@ SELECT file_id, [
   ecs_container_instance_arn, ecs_container_instance_id, ecs_container_id, ecs_second_container_id,
   ecs_service_name, ecs_task_definition_arn, ecs_task_arn, ecs_task_id, reject_reason
 ] AS vals
-FROM flow_records
+FROM flow_custom_records
 WHERE file_id IN (SELECT file_id FROM flow_text_files WHERE all_text)
   AND list_has_all($known, nullif(list_filter([
   account_id, interface_id, srcaddr, dstaddr, action, log_status, vpc_id, subnet_id, instance_id,
@@ -97,7 +109,7 @@ WHERE file_id IN (SELECT file_id FROM flow_text_files WHERE all_text)
 
 -- name: delete-header-like-rows
 -- Runs once every row found by header-like-rows was found to repeat its file's header.
-DELETE FROM flow_records
+DELETE FROM flow_custom_records
 WHERE file_id IN (SELECT file_id FROM flow_text_files WHERE all_text)
   AND list_has_all($known, nullif(list_filter([
   account_id, interface_id, srcaddr, dstaddr, action, log_status, vpc_id, subnet_id, instance_id,

@@ -4,7 +4,7 @@ import type { Db } from './connection.ts';
 import { recoverInterruptedImport } from './recover.ts';
 import { QUERIES_DIR } from './sql.ts';
 
-export const SCHEMA_VERSION = '3';
+export const SCHEMA_VERSION = '4';
 
 /** queries/migrations/<N>_*.sql: what turns a schema N-1 database into schema N. */
 function migrations(): Array<{ version: number; file: string }> {

@@ -45,7 +45,7 @@ export interface ImportSummary {
   seconds: number;
 }
 
-const READ_CONCURRENCY = 4;
+const READ_CONCURRENCY = 8;
 const DEFAULT_BATCH_BYTES = 512 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** Tuning and test knobs (undocumented): files per batch cap, and a line on stderr per committed batch. */

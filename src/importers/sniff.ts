@@ -155,7 +155,8 @@ export async function readFacts(path: string): Promise<FileFacts> {
 export async function checkGzip(path: string): Promise<{ contentBytes: number; error?: undefined } | { error: string }> {
   let contentBytes = 0;
   try {
-    const gunzip = zlib.createGunzip();
+    // Large output chunks: with the default 16 KiB, per-chunk overhead doubles the time (measured).
+    const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
     const input = fs.createReadStream(path, { highWaterMark: 1 << 20 });
     input.on('error', (e) => gunzip.destroy(e));
     input.pipe(gunzip);

@@ -23,7 +23,7 @@ function flow(eniId: string, t: string, src: string, sport: number, dst: string,
   return {
     version: 2, account_id: '111122223333', interface_id: eniId, srcaddr: src, dstaddr: dst, srcport: sport, dstport: dport, protocol: 6,
     packets: 10, bytes: 1000, start_time: new Date(start * 1000).toISOString(), end_time: new Date((start + 60) * 1000).toISOString(),
-    action: 'ACCEPT', log_status: 'OK', source_file: 't', file_id: 1, ...o,
+    action: 'ACCEPT', log_status: 'OK', file_id: 1, ...o,
   };
 }
 
@@ -43,7 +43,7 @@ async function setup(db: Db) {
     eni(T3, 'eni-rds2', '10.0.3.9', rds),
     ...[T1, T2, T3].map((t) => eni(t, 'eni-nat', '10.0.0.5', { interface_type: 'nat_gateway', description: 'Interface for NAT Gateway nat-0abc', subnet_id: 'subnet-pub', security_group_ids: [], public_ip: '52.51.0.10' })),
   ]);
-  await insertRows(db, 'flow_records', [
+  await insertRows(db, 'flow_custom_records', [
     // baseline: RDS and DynamoDB
     flow('eni-orders1', '2026-03-09T10:00:00Z', '10.0.1.10', 40000, '10.0.3.5', 5432),
     flow('eni-orders1', '2026-03-09T10:00:00Z', '10.0.3.5', 5432, '10.0.1.10', 40000),

@@ -16,7 +16,7 @@ afterEach(() => db.close());
 const fx = (name: string) => path.join(FIXTURES, 'flow', name);
 
 async function rowsOf(file: string): Promise<number> {
-  return count(db, 'SELECT count(*) FROM flow_records WHERE source_file = $f', { f: file });
+  return count(db, 'SELECT count(*) FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f)', { f: file });
 }
 async function issues() {
   return db.json<{ location: string | null; severity: string; code: string; message: string }>(
@@ -49,7 +49,7 @@ describe('flow records through CloudWatch Logs', () => {
     expect(
       await db.json(
         `SELECT account_id, interface_id, srcaddr, srcport, dstport, protocol, packets::INTEGER AS packets, bytes::INTEGER AS bytes,
-                strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, action, log_status, source_file
+                strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, action, log_status, (SELECT path FROM import_files i WHERE i.file_id = flow_records.file_id) AS source_file
          FROM flow_records ORDER BY log_status DESC, action`,
       ),
     ).toEqual([
@@ -70,7 +70,7 @@ describe('flow records through CloudWatch Logs', () => {
     expect(await issues()).toEqual([
       { location: 'line 3', severity: 'warning', code: 'bad-number', message: 'srcport is "x22", not a number; record skipped' },
     ]);
-    expect(await db.json(`SELECT log_status, count(*)::INTEGER AS n FROM flow_records WHERE source_file = $f GROUP BY 1 ORDER BY 1`, { f: events })).toEqual([
+    expect(await db.json(`SELECT log_status, count(*)::INTEGER AS n FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) GROUP BY 1 ORDER BY 1`, { f: events })).toEqual([
       { log_status: 'NODATA', n: 1 },
       { log_status: 'OK', n: 2 },
     ]);

@@ -14,7 +14,7 @@ const AWS = path.join(REAL, 'sekoia-automation-library', '111111111111_vpcflowlo
 const INT64 = path.join(REAL, 'sekoia-automation-library', 'test_parquet.parquet');
 
 async function rowsOf(file: string): Promise<number> {
-  return count(db, 'SELECT count(*) FROM flow_records WHERE source_file = $f', { f: file });
+  return count(db, 'SELECT count(*) FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f)', { f: file });
 }
 async function ledger() {
   return db.json<{ path: string; status: string; rows_loaded: number; issues: number; reason: string | null }>(
@@ -39,7 +39,7 @@ describe('flow-parquet', () => {
     const q = `SELECT version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets::INTEGER AS packets,
                       bytes::INTEGER AS bytes, strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time,
                       strftime(end_time, '%Y-%m-%dT%H:%M:%SZ') AS end_time, action, log_status
-               FROM flow_records WHERE source_file = $f AND srcport = 4712 AND dstport = 53198`;
+               FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) AND srcport = 4712 AND dstport = 53198`;
     const expected = [
       {
         version: 2, account_id: '111111111111', interface_id: 'eni-03ef80ddb18bc0997', srcaddr: '172.31.17.39',
@@ -49,7 +49,7 @@ describe('flow-parquet', () => {
     ];
     expect(await db.json(q, { f: AWS })).toEqual(expected);
     expect(await db.json(q, { f: INT64 })).toEqual(expected);
-    expect(await count(db, `SELECT count(*) FROM flow_records WHERE source_file = $f AND action = 'REJECT'`, { f: AWS })).toBe(3);
+    expect(await count(db, `SELECT count(*) FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) AND action = 'REJECT'`, { f: AWS })).toBe(3);
   });
 
   it('custom subsets from other writers in one batch: v5 and ECS columns, strings with "-", a numeric account id, an unknown column', async () => {

@@ -35,7 +35,7 @@ async function issues(): Promise<Array<{ path: string; location: string | null; 
   return db.json('SELECT path, location, severity, code, message FROM import_issues ORDER BY path, file_id, location, code');
 }
 async function rowsOf(file: string): Promise<number> {
-  return count(db, 'SELECT count(*) FROM flow_records WHERE source_file = $f', { f: file });
+  return count(db, 'SELECT count(*) FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f)', { f: file });
 }
 
 /** Writes `content` (a string or bytes) under a fresh temp dir and returns its path. */
@@ -59,7 +59,7 @@ describe('flow importer on the real samples (MANIFEST.md counts)', () => {
     const first = await db.json(
       `SELECT version, account_id, interface_id, srcaddr, dstaddr, srcport, dstport, protocol, packets::INTEGER AS packets, bytes::INTEGER AS bytes,
               strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, strftime(end_time, '%Y-%m-%dT%H:%M:%SZ') AS end_time,
-              action, log_status, vpc_id, reject_reason, source_file, file_id::INTEGER AS file_id
+              action, log_status, vpc_id, reject_reason, (SELECT path FROM import_files i WHERE i.file_id = flow_records.file_id) AS source_file, file_id::INTEGER AS file_id
        FROM flow_records WHERE srcaddr = '89.248.165.164' AND dstport = 1900`,
     );
     expect(first).toEqual([
@@ -124,7 +124,7 @@ describe('flow-text variants', () => {
     const s = await importPaths(db, [fx('custom-all-fields.log')]);
     expect(s.files[0]).toMatchObject({ status: 'loaded', format: 'flow-text', rows: 5, issues: 0 });
     const rows = await db.json<Record<string, unknown>>(
-      `SELECT * EXCLUDE (start_time, end_time, source_file, file_id, packets, bytes),
+      `SELECT * EXCLUDE (start_time, end_time, file_id, packets, bytes),
               packets::INTEGER AS packets, bytes::INTEGER AS bytes,
               strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, strftime(end_time, '%Y-%m-%dT%H:%M:%SZ') AS end_time
        FROM flow_records ORDER BY start_time`,
@@ -185,7 +185,7 @@ describe('flow-text variants', () => {
     for (const file of [fx('headerless-v2.log'), gz]) {
       const rows = await db.json(
         `SELECT account_id, interface_id, srcaddr, srcport, packets::INTEGER AS packets, action, log_status FROM flow_records
-         WHERE source_file = $f ORDER BY log_status, action NULLS LAST`,
+         WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) ORDER BY log_status, action NULLS LAST`,
         { f: file },
       );
       expect(rows).toEqual([
@@ -216,10 +216,27 @@ describe('flow-text variants', () => {
       ['cribl.log.gz', 'loaded', 99, 0],
     ]);
     expect(await count(db, 'SELECT count(*) FROM flow_records')).toBe(210);
+    // default-format files (with the default header or none) are kept in the narrow table, the
+    // others in the table of all fields; the flow_records view shows both
+    expect(
+      await db.json(
+        `SELECT t, i.path AS path, n::INTEGER AS n FROM (
+           SELECT 'default' AS t, file_id, count(*) AS n FROM flow_default_records GROUP BY ALL
+           UNION ALL SELECT 'custom', file_id, count(*) FROM flow_custom_records GROUP BY ALL
+         ) JOIN import_files i USING (file_id) ORDER BY i.file_id`,
+      ),
+    ).toEqual([
+      { t: 'default', path: CRIBL, n: 99 },
+      { t: 'custom', path: fx('custom-all-fields.log'), n: 5 },
+      { t: 'default', path: fx('headerless-v2.log'), n: 4 },
+      { t: 'custom', path: subset, n: 2 },
+      { t: 'default', path: crlf, n: 1 },
+      { t: 'default', path: criblGz, n: 99 },
+    ]);
     expect(
       await db.json(
         `SELECT srcaddr, dstaddr, dstport, action, flow_direction, strftime(start_time, '%Y-%m-%dT%H:%M:%SZ') AS start_time, end_time, version, account_id
-         FROM flow_records WHERE source_file = $f ORDER BY srcaddr`,
+         FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) ORDER BY srcaddr`,
         { f: subset },
       ),
     ).toEqual([
@@ -227,7 +244,7 @@ describe('flow-text variants', () => {
       { srcaddr: '10.0.0.3', dstaddr: '10.0.0.4', dstport: null, action: 'REJECT', flow_direction: 'ingress', start_time: '2023-11-14T22:13:21Z', end_time: null, version: null, account_id: null },
     ]);
     // CRLF line ends do not leak into the last field; the account id keeps its leading zeros
-    expect(await db.json(`SELECT account_id, log_status FROM flow_records WHERE source_file = $f`, { f: crlf })).toEqual([
+    expect(await db.json(`SELECT account_id, log_status FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f)`, { f: crlf })).toEqual([
       { account_id: '000000000042', log_status: 'OK' },
     ]);
   });
@@ -336,7 +353,7 @@ describe('flow-text bad input', () => {
     ]);
     const l = await ledger();
     expect(l.find((x) => x.path === f)).toMatchObject({ status: 'loaded', rows_loaded: 3, rows_rejected: 4, issues: 4 });
-    expect(await db.json(`SELECT srcport, log_status FROM flow_records WHERE source_file = $f ORDER BY srcport NULLS LAST`, { f })).toEqual([
+    expect(await db.json(`SELECT srcport, log_status FROM flow_records WHERE file_id = (SELECT file_id FROM import_files WHERE path = $f) ORDER BY srcport NULLS LAST`, { f })).toEqual([
       { srcport: 20641, log_status: 'OK' },
       { srcport: 49761, log_status: 'OK' },
       { srcport: null, log_status: 'NODATA' },
@@ -406,5 +423,40 @@ describe('flow-text bad input', () => {
     ]);
     expect(await rowsOf(cut)).toBe(0);
     expect((await issues())[0]).toMatchObject({ path: cut, code: 'corrupt-gzip', severity: 'error' });
+  });
+});
+
+describe('flow records of a schema-3 database', () => {
+  it('move from the flow_records table into flow_custom_records; flow_records becomes the view of both tables', async () => {
+    const { Db } = await import('../../src/db/connection.ts');
+    const { ensureSchema } = await import('../../src/db/schema.ts');
+    const file = path.join(tempDir(), 'v3.duckdb');
+    const old = await Db.open({ path: file });
+    await ensureSchema(old);
+    // make it look like schema 3: one flow_records table with source_file, and no view
+    await old.run('DROP VIEW flow_records');
+    await old.run(`CREATE TABLE flow_records AS SELECT * EXCLUDE (file_id), 'old.log' AS source_file, file_id FROM flow_custom_records`);
+    await old.run('DROP TABLE flow_custom_records');
+    await old.run('DROP TABLE flow_default_records');
+    await old.run(`INSERT INTO flow_records (interface_id, srcaddr, dstport, vpc_id, source_file, file_id) VALUES ('eni-1', '10.0.0.1', 443, 'vpc-9', 'old.log', 7)`);
+    await old.run(`UPDATE schema_info SET value = '3' WHERE key = 'version'`);
+    old.close();
+
+    const db3 = await Db.open({ path: file });
+    try {
+      await ensureSchema(db3);
+      expect(await db3.json(`SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'flow_%records' ORDER BY 1`)).toEqual([
+        { table_name: 'flow_custom_records', table_type: 'BASE TABLE' },
+        { table_name: 'flow_default_records', table_type: 'BASE TABLE' },
+        { table_name: 'flow_records', table_type: 'VIEW' },
+      ]);
+      expect(await db3.json(`SELECT interface_id, srcaddr, dstport, vpc_id, file_id::INTEGER AS file_id FROM flow_records`)).toEqual([
+        { interface_id: 'eni-1', srcaddr: '10.0.0.1', dstport: 443, vpc_id: 'vpc-9', file_id: 7 },
+      ]);
+      await importPaths(db3, [CRIBL]);
+      expect(await count(db3, 'SELECT count(*) FROM flow_records')).toBe(100);
+    } finally {
+      db3.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ function flow(eniId: string, t: string, src: string, sport: number, dst: string,
   return {
     version: 2, account_id: '111122223333', interface_id: eniId, srcaddr: src, dstaddr: dst, srcport: sport, dstport: dport, protocol: 6,
     packets: 10, bytes: 1000, start_time: new Date(start).toISOString(), end_time: new Date(start + 60_000).toISOString(),
-    action: 'ACCEPT', log_status: 'OK', source_file: 'flow.log', file_id: 4, ...o,
+    action: 'ACCEPT', log_status: 'OK', file_id: 4, ...o,
   };
 }
 
@@ -119,7 +119,7 @@ export async function loadIncident(db: Db): Promise<void> {
   }
   flows.push(flow('eni-orders', '2026-03-11T08:31:00Z', '10.0.1.10', 41002, '203.0.113.50', 4444, { bytes: 5_000_000 }));
   flows.push(flow('eni-orders', '2026-03-11T08:31:00Z', '203.0.113.50', 4444, '10.0.1.10', 41002, { bytes: 700 }));
-  await insertRows(db, 'flow_records', flows);
+  await insertRows(db, 'flow_custom_records', flows);
 
   // metrics for a few hours (a timed source with gaps)
   await insertRows(db, 'lambda_metrics', [

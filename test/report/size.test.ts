@@ -18,11 +18,11 @@ describe('a large incident', () => {
       ]);
       await insertRows(
         db,
-        'flow_records',
+        'flow_custom_records',
         Array.from({ length: 20_000 }, (_, i) => ({
           version: '2', interface_id: 'eni-1', srcaddr: '10.0.1.10', dstaddr: `203.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, srcport: '40000', dstport: '443', protocol: '6',
           packets: '1', bytes: '100', start_time: new Date(inc + (i % 1200) * 60_000).toISOString(), end_time: new Date(inc + (i % 1200) * 60_000 + 60_000).toISOString(),
-          action: 'ACCEPT', log_status: 'OK', source_file: 'f', file_id: '2',
+          action: 'ACCEPT', log_status: 'OK', file_id: '2',
         })),
       );
       // 1,500 APIs orders-api never called before (and one it did)

@@ -83,7 +83,8 @@ interface RejectRow {
 
 /**
  * Loads flow-log text files: one read_csv per group of files sharing a header (and compression).
- * Returns nothing; rows land in flow_records, skipped lines become issues of `outcomes`.
+ * Returns nothing; rows land in flow_default_records or flow_custom_records (by the group's
+ * fields), skipped lines become issues of `outcomes`.
  */
 export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
   // Whole-file checks first, before anything is loaded: an unreadable header fails the file.
@@ -122,7 +123,8 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
   for (const g of groups.values()) {
     const columns: Record<string, DuckDBValue> = {};
     for (const x of g.first.fields) columns[x.column] = x.type;
-    await db.run(fillMarker(section(TEXT, 'load'), 'columns', selectList(g.first.fields)), {
+    const narrow = g.first.fields.every((x) => x.version === 2) && g.first.fields.some((x) => x.type !== 'VARCHAR');
+    await db.run(fillMarker(section(TEXT, narrow ? 'load-default' : 'load'), 'columns', selectList(g.first.fields)), {
       files: listValue(g.files.map((f) => f.path)),
       columns: structValue(columns),
       header: g.first.kind === 'header',
