@@ -15,7 +15,12 @@ g AS (
     min(start_time) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS first_seen,
     sum(packets) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS packets,
     sum(bytes) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS bytes,
-    string_agg(DISTINCT action, ',' ORDER BY action) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS action,
+    -- the distinct actions in the window, in order: ACCEPT and REJECT (all AWS writes) as flags, so
+    -- that the DISTINCT aggregate only sees the rare rows with any other value
+    bool_or(action = 'ACCEPT') FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS accepted,
+    bool_or(action = 'REJECT') FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS rejected,
+    string_agg(DISTINCT action, ',' ORDER BY action)
+      FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ AND action NOT IN ('ACCEPT', 'REJECT')) AS other_actions,
     bool_or(start_time < $incident_start::TIMESTAMPTZ) AS in_baseline,
     bool_or(start_time >= $incident_start::TIMESTAMPTZ) AS in_incident
   FROM ff
@@ -47,7 +52,11 @@ SELECT
   g.first_seen,
   g.packets,
   g.bytes,
-  g.action,
+  -- as string_agg(DISTINCT action ORDER BY action) would give it ('A' < 'R' and any other value)
+  nullif(array_to_string(list_sort(list_concat(
+    CASE WHEN g.accepted THEN ['ACCEPT'] ELSE [] END,
+    CASE WHEN g.rejected THEN ['REJECT'] ELSE [] END,
+    coalesce(string_split(g.other_actions, ','), []))), ','), '') AS action,
   g.eni_id,
   g.ambiguous,
   (g.peer_kind = 'external' AND EXISTS (

@@ -1,4 +1,5 @@
 import { auditFindings } from '../audit/index.ts';
+import { traced } from '../util/trace.ts';
 import type { Db } from '../db/connection.ts';
 import type { Table, Value } from '../output/printer.ts';
 import { ANALYZERS } from './registry.ts';
@@ -19,7 +20,7 @@ export const FINDING_COLUMNS = ['analyzer', 'severity', 'function', 'time', 'tit
 /** Every analyzer's findings in one list, sorted by severity, then time. `extra` defaults to the
  * access audit's rows (src/audit/); `run` lets the report share analyzer runs with its sections. */
 export async function collectFindings(db: Db, ctx: AnalyzeContext, extra?: Finding[], run: AnalyzerRunner = runAnalyzer): Promise<Finding[]> {
-  const out: Finding[] = [...(extra ?? (await auditFindings(db)))];
+  const out: Finding[] = [...(extra ?? (await traced('access audit', () => auditFindings(db))))];
   for (const d of ANALYZERS) {
     if (!d.finding || d.requiresFunction) continue;
     const res = await run(db, d, ctx);

@@ -8,6 +8,7 @@ import { resolveWindow, runAnalyzer } from '../analyzers/run.ts';
 import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
 import type { AnalyzeContext } from '../analyzers/types.ts';
 import { print, type OutputFormat } from '../output/printer.ts';
+import { traced } from '../util/trace.ts';
 import { dbOptions, say, withFormat, type GlobalArgs } from './common.ts';
 
 export interface AnalyzeArgs extends GlobalArgs {
@@ -56,8 +57,8 @@ export async function analyzeCommand(a: AnalyzeArgs): Promise<number> {
     throw new UserError(`Unknown analyzer '${a.analyzer}'.`, { hint: `Known: findings, ${ANALYZERS.map((x) => x.id).join(', ')} (or: analyze list)` });
   }
   return withDb(dbOptions(a), async (db) => {
-    await ensureSchema(db);
-    const window = await resolveWindow(db, a['incident-start']);
+    await traced('schema checked', () => ensureSchema(db));
+    const window = await traced('incident window', () => resolveWindow(db, a['incident-start']));
     const ctx: AnalyzeContext = { ...window, function: a.function, from: a.from, to: a.to };
     if (a.format === 'table') {
       say(`incident window ${window.incidentStart} .. ${window.dataEnd}${window.incidentStartFrom === 'default-last-24h' ? ' (default: last 24 h of data; set --incident-start)' : ''}; baseline from ${window.dataStart}`);

@@ -124,4 +124,27 @@ describe('new-connections', () => {
       expect(only.rows.map((x) => x.peer_address)).toEqual(['203.0.113.50']);
     });
   });
+
+  it('lists the distinct actions of the window in order, whatever they are, and not those of the baseline', async () => {
+    await withMemoryDb(async (db) => {
+      await setup(db);
+      await insertRows(db, 'flow_custom_records', [
+        flow('eni-orders2', '2026-03-11T09:00:00Z', '10.0.1.20', 42000, '192.0.2.1', 22, { action: 'REJECT' }),
+        flow('eni-orders2', '2026-03-11T09:01:00Z', '10.0.1.20', 42001, '192.0.2.1', 22, { action: 'ACCEPT' }),
+        flow('eni-orders2', '2026-03-11T09:02:00Z', '10.0.1.20', 42002, '192.0.2.1', 22, { action: 'DROP' }),
+        flow('eni-orders2', '2026-03-11T09:03:00Z', '10.0.1.20', 42003, '192.0.2.1', 22, { action: null }),
+        flow('eni-orders2', '2026-03-11T09:00:00Z', '10.0.1.20', 42004, '192.0.2.2', 22, { action: 'REJECT' }),
+        flow('eni-orders2', '2026-03-11T09:00:00Z', '10.0.1.20', 42005, '192.0.2.3', 22, { action: null }),
+        // baseline: 192.0.2.4 was not contacted before; its REJECT in the baseline makes it not new
+        flow('eni-orders1', '2026-03-10T09:00:00Z', '10.0.1.10', 42006, '192.0.2.4', 22, { action: 'REJECT' }),
+        flow('eni-orders2', '2026-03-11T09:00:00Z', '10.0.1.20', 42007, '192.0.2.4', 22, { action: 'ACCEPT' }),
+      ]);
+      const r = await runAnalyzer(db, newConnections, { ...ctx, function: 'orders-api' });
+      expect(r.rows.filter((x) => String(x.peer_address).startsWith('192.0.2.')).map((x) => [x.peer_address, x.action])).toEqual([
+        ['192.0.2.1', 'ACCEPT,DROP,REJECT'],
+        ['192.0.2.2', 'REJECT'],
+        ['192.0.2.3', null],
+      ]);
+    });
+  });
 });
