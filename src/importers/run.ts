@@ -12,7 +12,8 @@ import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
 import { collectGarbage } from '../util/gc.ts';
-import { checkGzip, readFacts, verifyGzip, type FileFacts } from './sniff.ts';
+import { readAndDetect } from './readPool/pool.ts';
+import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
 
 
@@ -47,7 +48,6 @@ export interface ImportSummary {
 
 const READ_CONCURRENCY = 8;
 const DEFAULT_BATCH_BYTES = 512 * 1024 * 1024;
-const EMPTY = Buffer.alloc(0);
 /** Tuning and test knobs (undocumented): files per batch cap, and a line on stderr per committed batch. */
 const BATCH_FILES_CAP = Number(process.env.LAMBDA_FORENSICS_BATCH_FILES) || Infinity;
 const TRACE_BATCHES = process.env.LAMBDA_FORENSICS_TRACE_BATCHES === '1';
@@ -128,17 +128,17 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const readProgress = new Progress('reading and detecting', listed.length, 0, opts.progress);
   // Detection runs as each file is read, so that the head (and the compressed bytes kept to widen
   // it) can be dropped at once: for tens of thousands of small files they would hold hundreds of MB.
+  // Large sets are read by worker threads (readPool/pool.ts).
   const detections: Detection[] = new Array(listed.length);
-  const facts: FileFacts[] = await mapLimit(listed, READ_CONCURRENCY, async (f, i) => {
-    const r = await readFacts(f.abs);
-    detections[i] = opts.source && !r.readError ? { kind: 'load', format: opts.source, why: 'forced with --source' } : detect(r);
-    r.head = EMPTY;
-    delete r.fullHead;
+  const facts: FileFacts[] = new Array(listed.length);
+  let read = 0;
+  await readAndDetect(listed.map((f) => f.abs), (i, r, detected) => {
+    facts[i] = r;
+    detections[i] = opts.source && !r.readError ? { kind: 'load', format: opts.source, why: 'forced with --source' } : detected;
     readProgress.advance(1, 0);
     // dead read buffers pile up faster than V8 collects them; collect now and then (see gc.ts)
-    if (i % GC_EVERY_FILES === GC_EVERY_FILES - 1) collectGarbage();
-    return r;
-  });
+    if (++read % GC_EVERY_FILES === 0) collectGarbage();
+  }, { concurrency: READ_CONCURRENCY });
   readProgress.done();
   collectGarbage();
   trace(`read ${listed.length} files (sha256, format)`);

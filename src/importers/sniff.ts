@@ -128,7 +128,7 @@ export async function readFacts(path: string): Promise<FileFacts> {
     ...base,
     gzip: true,
     parquet: false,
-    head: Buffer.from(g.head),
+    head: g.head, // not copied: the caller drops the head as soon as the format is detected
     headIsAll: g.all !== undefined && g.all <= HEAD_BYTES,
     contentBytes: g.all ?? trailerSize(st.size, last4),
     verified: g.all !== undefined,
