@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { withDb } from '../db/connection.ts';
-import { ANALYZER_MODEL, withModelTables } from '../model/materialize.ts';
+import { FLOW_MODEL, withModelTables } from '../model/materialize.ts';
 import { pendingFiles, recoverInterruptedImport } from '../db/recover.ts';
 import { ReadOnlyQueryError, UserError, errorMessage } from '../errors.ts';
 import { print, queryTable, type OutputFormat } from '../output/printer.ts';
@@ -42,7 +42,7 @@ export async function queryCommand(a: QueryArgs): Promise<number> {
     try {
       // A query over the flow model gets the same copies of the small views as analyze, so that
       // DuckDB plans function_flows with their real sizes (src/model/materialize.ts).
-      const model = FLOW_MODEL_NAMES.test(a.sql) ? ANALYZER_MODEL : [];
+      const model = FLOW_MODEL_NAMES.test(a.sql) ? FLOW_MODEL : [];
       return await withModelTables(db, model, async () => {
         if (a.out) {
           const n = await exportResult(db, a.sql, a.out);

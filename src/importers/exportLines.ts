@@ -23,7 +23,7 @@ export async function readExportLines(
   const magic = Buffer.alloc(2);
   await fd.read(magic, 0, 2, 0);
   await fd.close();
-  if (magic[0] === 0x1f && magic[1] === 0x8b) input = input.pipe(zlib.createGunzip({ chunkSize: 1 << 18 }));
+  if (magic[0] === 0x1f && magic[1] === 0x8b) input = input.pipe(zlib.createGunzip());
 
   let lineNo = 0;
   let events = 0;

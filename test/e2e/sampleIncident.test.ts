@@ -196,7 +196,7 @@ describe('sample incident: model views materialized for a command', () => {
     });
     expect(shadowed).toEqual(plain);
     expect(plain.length).toBeGreaterThan(10);
-    expect(inside).toEqual(['eni_attribution', 'peers']);
+    expect(inside).toEqual(['eni_attribution', 'function_names', 'function_roles', 'peers']);
     expect(await temps()).toEqual([]);
     await expect(withModelTables(db, ANALYZER_MODEL, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await temps()).toEqual([]);
