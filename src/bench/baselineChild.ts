@@ -6,7 +6,22 @@
 import fs from 'node:fs';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { Db, IMPORT_DUCKDB_SHARE } from '../db/connection.ts';
+import { objectSizeLimit } from '../importers/common.ts';
 import { baselineSql } from './baselineSql.ts';
+
+/** Content size of a file: a gzip file's trailer size field, else its size. */
+function contentSize(path: string): number {
+  const size = fs.statSync(path).size;
+  if (!path.endsWith('.gz') || size < 18) return size;
+  const fd = fs.openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(4);
+    fs.readSync(fd, b, 0, 4, size - 4);
+    return Math.max(size, b.readUInt32LE(0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 export interface BaselineSpec {
   db: string;
@@ -23,7 +38,9 @@ const db = await Db.open({ path: spec.db, memoryLimit: spec.memoryLimit, memoryS
 try {
   const params: Record<string, DuckDBValue> = {};
   if (/\$files\b/.test(sql)) params.files = listValue(spec.files ?? []);
-  if (/\$max_object\b/.test(sql)) params.max_object = 64 * 1024 * 1024;
+  // the same limit the import gives the reader: from the largest file's content size (a gzip
+  // file's trailer holds it)
+  if (/\$max_object\b/.test(sql)) params.max_object = objectSizeLimit((spec.files ?? []).reduce((a, f) => Math.max(a, contentSize(f)), 0));
   if (spec.section === 'counts') {
     const [row] = await db.json(sql);
     process.stdout.write(`${JSON.stringify({ counts: row })}\n`);

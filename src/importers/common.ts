@@ -1,12 +1,23 @@
 import { listValue } from '@duckdb/node-api';
 import type { FileEntry } from './types.ts';
 
-/** Largest JSON object DuckDB's reader accepts; a whole {"Records":[...]} file is one object. */
-export function maxObjectSize(files: FileEntry[]): number {
-  const largest = Math.max(0, ...files.map((f) => f.contentBytes));
-  let size = 64 * 1024 * 1024;
-  while (size < largest + 1024) size *= 2;
+/** The smallest object size limit given to DuckDB's JSON reader. */
+const MIN_OBJECT_SIZE = 1024 * 1024;
+
+/**
+ * Largest JSON object DuckDB's reader accepts (`maximum_object_size`): the smallest power of two,
+ * from 1 MiB, above the largest file's content (a whole {"Records":[...]} file is one object).
+ * DuckDB sets up a buffer of this size for every file it reads: with a fixed 64 MiB, 20,000 small
+ * CloudTrail files took 8.4 s to insert, with 1 MiB 7.2 s (large files: no difference).
+ */
+export function objectSizeLimit(largestContentBytes: number): number {
+  let size = MIN_OBJECT_SIZE;
+  while (size < largestContentBytes + 1024) size *= 2;
   return size;
+}
+
+export function maxObjectSize(files: FileEntry[]): number {
+  return objectSizeLimit(files.reduce((a, f) => Math.max(a, f.contentBytes), 0));
 }
 
 export function fileListParam(files: FileEntry[]) {

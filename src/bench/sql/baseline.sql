@@ -2,7 +2,7 @@
 -- reader and an explicit schema, run in a fresh database file opened with the same settings as
 -- `import` (src/db/connection.ts: threads, memory_limit, preserve_insertion_order=false). Inputs
 -- are bound: $files (the set's file paths) and, for JSON, $max_object (the reader's object size
--- limit, 64 MiB as the importers use). Each section names its table in `-- table:`.
+-- limit, sized to the largest file as the importers size it: src/importers/common.ts). Each section names its table in `-- table:`.
 
 -- name: ct
 -- table: raw_cloudtrail
