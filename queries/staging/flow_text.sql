@@ -12,26 +12,16 @@ CREATE OR REPLACE TEMP TABLE flow_text_files (file_id BIGINT, header_line VARCHA
 DROP TABLE IF EXISTS flow_reject_errors;
 DROP TABLE IF EXISTS flow_reject_scans;
 
--- name: load-default
--- A group whose fields are all version-2 fields, at least one of them numeric (so the reader
--- rejects a repeated header line): into the narrow flow_default_records. '-' is NULL. A row with the
--- wrong number of fields or a value that is not a number where the field is numeric is skipped by
--- the reader and kept in flow_reject_errors with its line number (every field of the header is
--- selected, so every cast is checked). A blank line is skipped. The columns marker is the group's
--- header fields as reader columns (`start` and `end` become start_time and end_time), written by
--- src/importers/flow/text.ts from the fixed list of AWS field names; a v2 field the header lacks
--- stays NULL.
-INSERT INTO flow_default_records BY NAME
-SELECT {{columns}}, b.file_id
-FROM read_csv($files, columns = $columns, header = $header, compression = $compression,
-              delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,
-              filename = true, store_rejects = true,
-              rejects_table = 'flow_reject_errors', rejects_scan = 'flow_reject_scans') r
-JOIN batch_files b ON b.path = r.filename;
-
 -- name: load
--- Any other group (custom log formats): the same, into flow_custom_records.
-INSERT INTO flow_custom_records BY NAME
+-- Into the table marker: flow_default_records for a group whose fields are all version-2 fields, at least
+-- one of them numeric (so the reader rejects a repeated header line), else flow_custom_records
+-- (the table name is one of those two program constants, src/importers/flow/text.ts). '-' is NULL.
+-- A row with the wrong number of fields or a value that is not a number where the field is numeric
+-- is skipped by the reader and kept in flow_reject_errors with its line number (every field of the
+-- header is selected, so every cast is checked). A blank line is skipped. The columns marker is the
+-- group's header fields as reader columns (`start` and `end` become start_time and end_time),
+-- written from the fixed list of AWS field names; a field the header lacks stays NULL.
+INSERT INTO {{table}} BY NAME
 SELECT {{columns}}, b.file_id
 FROM read_csv($files, columns = $columns, header = $header, compression = $compression,
               delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,

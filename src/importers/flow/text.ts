@@ -124,7 +124,8 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
     const columns: Record<string, DuckDBValue> = {};
     for (const x of g.first.fields) columns[x.column] = x.type;
     const narrow = g.first.fields.every((x) => x.version === 2) && g.first.fields.some((x) => x.type !== 'VARCHAR');
-    await db.run(fillMarker(section(TEXT, narrow ? 'load-default' : 'load'), 'columns', selectList(g.first.fields)), {
+    const table = narrow ? 'flow_default_records' : 'flow_custom_records';
+    await db.run(fillMarker(fillMarker(section(TEXT, 'load'), 'table', table), 'columns', selectList(g.first.fields)), {
       files: listValue(g.files.map((f) => f.path)),
       columns: structValue(columns),
       header: g.first.kind === 'header',
