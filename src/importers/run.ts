@@ -70,7 +70,7 @@ export function collectFiles(paths: string[], exclude: Set<string>): Array<{ abs
       if (seen.has(real)) return;
       seen.add(real);
       // a plain file's entry says what it is; only links and other entries are stat'ed
-      // (20,000 files: 0.22 -> 0.06 s)
+      // (20,000 files: 0.22 -> 0.13 s)
       const entries = fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
         if (e.isFile()) addFile(path.join(p, e.name), path.join(display, e.name));

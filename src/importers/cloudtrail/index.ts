@@ -65,8 +65,8 @@ export const cloudtrailImporter: Importer = {
       if (group) group.push(f);
       else byFormat.set(f.format, [f]);
     }
+    const { record_spec, records_type } = recordParams();
     for (const [format, group] of byFormat) {
-      const { record_spec, records_type } = recordParams();
       if (format === 'cloudtrail-cwl-export') {
         await db.run(
           'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
