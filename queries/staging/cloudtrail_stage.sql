@@ -1,11 +1,18 @@
--- Readers that turn each CloudTrail container into rows of (file_id, record_index, s, is_object,
--- outer_time): `s` is the record read as the STRUCT of src/importers/cloudtrail/record.ts, and
--- is_object says whether the record was a JSON object (NULL: decided by s IS NULL, for the reader
--- that only yields objects). Each is selected by name (-- name: X) and becomes the source of
--- cloudtrail_normalize.sql's insert (in place of its {{source}} marker), so records go from the
--- reader to the table in one statement. They take the batch's file list as $files, the reader's
--- object size limit as $max_object, and the record's shape as $records_type (the STRUCT[] type)
--- or $record_spec (the same as a json_transform structure).
+-- Readers that turn each CloudTrail container into rows for cloudtrail_normalize.sql's insert, which
+-- takes (file_id, record_index, s, is_object, outer_time): `s` is the record as the STRUCT of
+-- src/importers/cloudtrail/record.ts, is_object whether the record was a JSON object (NULL: decided
+-- by s IS NULL). Each reader is selected by name (-- name: X) and becomes the insert's source (its
+-- {{source}} marker), so records go from the reader to the table in one statement. Readers take the
+-- batch's file list as $files and the reader's object size limit as $max_object.
+--
+-- S3 delivery files are parsed straight into the STRUCT (cloudtrail-records, with $records_type).
+-- Every other reader yields each record as JSON text, (file_id, record_index, rec, outer_time), and
+-- is wrapped by `from-json` (in place of its {{json_source}} marker), which transforms it to the
+-- same STRUCT with $record_spec.
+
+-- name: from-json
+SELECT file_id, record_index, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), outer_time
+FROM ({{json_source}}) AS j(file_id, record_index, rec, outer_time)
 
 -- name: cloudtrail-records
 -- S3 delivery, parsed once, straight into the record STRUCT. DuckDB refuses the whole file when a
@@ -17,89 +24,66 @@ FROM read_json($files, columns = {'Records': $records_type}, format = 'auto', fi
 JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-records-lenient
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), NULL
-FROM (
-  SELECT b.file_id, unnest(generate_series(1, len(r.Records))) AS idx, unnest(r.Records) AS rec
-  FROM read_json($files, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true,
-                 maximum_object_size = $max_object) r
-  JOIN batch_files b ON b.path = r.filename
-)
+SELECT b.file_id, unnest(generate_series(1, len(r.Records))), unnest(r.Records), NULL
+FROM read_json($files, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true,
+               maximum_object_size = $max_object) r
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-array
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), NULL
-FROM (
-  SELECT b.file_id, unnest(generate_series(1, len(r.json::JSON[]))) AS idx, unnest(r.json::JSON[]) AS rec
-  FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
-  JOIN batch_files b ON b.path = r.filename
-)
+SELECT b.file_id, unnest(generate_series(1, len(r.json::JSON[]))), unnest(r.json::JSON[]), NULL
+FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
+JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-jsonl
-SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality),
-       json_transform(r.json, $record_spec), coalesce(json_type(r.json) = 'OBJECT', false), NULL
+SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality), r.json, NULL
 FROM read_json_objects($files, format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
      WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-lookup
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), outer_time
+SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON), e.EventTime
 FROM (
-  SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON) AS rec, e.EventTime AS outer_time
-  FROM (
-    SELECT b.file_id, unnest(generate_series(1, len(r.Events))) AS idx, unnest(r.Events) AS e
-    FROM read_json($files, columns = {'Events': 'STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]'},
-                   format = 'auto', filename = true, maximum_object_size = $max_object) r
-    JOIN batch_files b ON b.path = r.filename
-  )
-)
-
--- name: cloudtrail-lookup-jsonl
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), outer_time
-FROM (
-  SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality) AS idx,
-         TRY_CAST(r.CloudTrailEvent AS JSON) AS rec, r.EventTime AS outer_time
-  FROM read_json($files, columns = {'EventTime': 'VARCHAR', 'CloudTrailEvent': 'VARCHAR'},
-                 format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
-       WITH ORDINALITY r
+  SELECT b.file_id, unnest(generate_series(1, len(r.Events))) AS idx, unnest(r.Events) AS e
+  FROM read_json($files, columns = {'Events': 'STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]'},
+                 format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
 )
 
+-- name: cloudtrail-lookup-jsonl
+SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality),
+       TRY_CAST(r.CloudTrailEvent AS JSON), r.EventTime
+FROM read_json($files, columns = {'EventTime': 'VARCHAR', 'CloudTrailEvent': 'VARCHAR'},
+               format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
+     WITH ORDINALITY r
+JOIN batch_files b ON b.path = r.filename
+
 -- name: cloudtrail-lookup-array
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), outer_time
+SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON), e.EventTime
 FROM (
-  SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON) AS rec, e.EventTime AS outer_time
-  FROM (
-    SELECT b.file_id, unnest(generate_series(1, len(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]))) AS idx,
-           unnest(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]) AS e
-    FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
-    JOIN batch_files b ON b.path = r.filename
-  )
+  SELECT b.file_id, unnest(generate_series(1, len(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]))) AS idx,
+         unnest(r.json::STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]) AS e
+  FROM read_json_objects($files, format = 'unstructured', filename = true, maximum_object_size = $max_object) r
+  JOIN batch_files b ON b.path = r.filename
 )
 
 -- name: cloudtrail-cwl-subscription
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), NULL
+SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
-  SELECT file_id, idx, TRY_CAST(e.message AS JSON) AS rec
-  FROM (
-    SELECT b.file_id, unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
-    FROM read_json($files, columns = {'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
-                   format = 'auto', filename = true, maximum_object_size = $max_object) r
-    JOIN batch_files b ON b.path = r.filename
-  )
+  SELECT b.file_id, unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
+  FROM read_json($files, columns = {'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
+                 format = 'auto', filename = true, maximum_object_size = $max_object) r
+  JOIN batch_files b ON b.path = r.filename
 )
 
 -- name: cloudtrail-cwl-events
-SELECT file_id, idx, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), NULL
+SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
-  SELECT file_id, idx, TRY_CAST(e.message AS JSON) AS rec
-  FROM (
-    SELECT b.file_id, unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
-    FROM read_json($files, columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
-                   format = 'auto', filename = true, maximum_object_size = $max_object) r
-    JOIN batch_files b ON b.path = r.filename
-  )
+  SELECT b.file_id, unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
+  FROM read_json($files, columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
+                 format = 'auto', filename = true, maximum_object_size = $max_object) r
+  JOIN batch_files b ON b.path = r.filename
 )
 
 -- name: staged
 -- Lines of CloudWatch Logs exports, parsed in JS (exportLines.ts) into ct_stage.
-SELECT file_id, record_index, json_transform(rec, $record_spec), coalesce(json_type(rec) = 'OBJECT', false), outer_time
-FROM ct_stage
+SELECT file_id, record_index, rec, outer_time FROM ct_stage

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.ts';
-import { section, sqlSections, withSource } from '../../db/sql.ts';
+import { fillMarker, section, sqlSections, withSource } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
 import { readExportLines } from '../exportLines.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
@@ -14,6 +14,11 @@ const PROBLEM_TEXT: Record<string, string> = {
   'missing-event-time': 'record has no eventTime',
   'bad-event-time': 'record has an eventTime that is not a timestamp',
 };
+
+/** A reader that yields records as JSON text, wrapped to yield the record STRUCT (cloudtrail_stage.sql). */
+function fromJson(reader: string): string {
+  return fillMarker(section(STAGE, 'from-json'), 'json_source', reader.trim());
+}
 
 async function stageExportFile(db: Db, fileId: number, path: string, outcome: FileOutcome): Promise<void> {
   const appender = await db.conn.createAppender('ct_stage');
@@ -72,17 +77,18 @@ export const cloudtrailImporter: Importer = {
           'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
         );
         for (const f of group) await stageExportFile(db, f.fileId, f.path, outcomes.get(f.fileId)!);
-        await db.run(withSource(insert, section(STAGE, 'staged')), { record_spec });
+        await db.run(withSource(insert, fromJson(section(STAGE, 'staged'))), { record_spec });
         await db.run('DROP TABLE ct_stage');
         continue;
       }
       // S3 delivery files are read straight into the record STRUCT; a file DuckDB refuses that way
       // (a record that is not an object) comes back alone with ctx.lenient, to be read record by record.
       const reader = format === 'cloudtrail-records' ? (ctx.lenient ? 'cloudtrail-records-lenient' : format) : format;
-      await db.run(withSource(insert, section(STAGE, reader)), {
+      const direct = reader === 'cloudtrail-records';
+      await db.run(withSource(insert, direct ? section(STAGE, reader) : fromJson(section(STAGE, reader))), {
         files: fileListParam(group),
         max_object: maxObjectSize(group),
-        ...(reader === 'cloudtrail-records' ? { records_type } : { record_spec }),
+        ...(direct ? { records_type } : { record_spec }),
       });
     }
     return outcomes;
