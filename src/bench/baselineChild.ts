@@ -7,17 +7,18 @@ import fs from 'node:fs';
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import { Db, IMPORT_DUCKDB_SHARE } from '../db/connection.ts';
 import { objectSizeLimit } from '../importers/common.ts';
+import { trailerSize } from '../importers/sniff.ts';
 import { baselineSql } from './baselineSql.ts';
 
-/** Content size of a file: a gzip file's trailer size field, else its size. */
+/** Content size of a file: a gzip file's trailer size field (read as the import reads it), else its size. */
 function contentSize(path: string): number {
   const size = fs.statSync(path).size;
   if (!path.endsWith('.gz') || size < 18) return size;
   const fd = fs.openSync(path, 'r');
   try {
-    const b = Buffer.alloc(4);
-    fs.readSync(fd, b, 0, 4, size - 4);
-    return Math.max(size, b.readUInt32LE(0));
+    const last4 = Buffer.alloc(4);
+    fs.readSync(fd, last4, 0, 4, size - 4);
+    return trailerSize(size, last4);
   } finally {
     fs.closeSync(fd);
   }

@@ -83,9 +83,9 @@ export function scanJsonPrefix(text: string, maxValuesTracked = 4096): JsonPrefi
   let sawNewlineAtTop = false;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
 
-  // Which keys (and string values) each parent path has shown already: the first elements of an
-  // array repeat the same keys, and building and hashing a full path string for each repeat was
-  // most of the scan's time (detection of 20,000 small CloudTrail files).
+  // Which keys each parent path has shown already: the first elements of an array repeat the same
+  // keys, and building and hashing a full path string for each repeat was most of the scan's time
+  // (detection of 20,000 small CloudTrail files).
   const keysOf = new Map<string, Set<string>>();
   const recordKey = (f: Frame, key: string) => {
     let seen = f.keys;

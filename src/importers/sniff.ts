@@ -39,7 +39,7 @@ export interface FileFacts {
 const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** Size field of a gzip trailer (uncompressed size mod 2^32), lifted to at least the compressed size. */
-function trailerSize(compressedSize: number, last4: Buffer): number {
+export function trailerSize(compressedSize: number, last4: Buffer): number {
   if (last4.length < 4) return compressedSize;
   let n = last4.readUInt32LE(0);
   while (n < compressedSize * 0.99) n += 2 ** 32;

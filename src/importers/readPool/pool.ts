@@ -17,7 +17,8 @@ export const WORKER_MIN_FILES = 2000;
 /** Paths per message: one message per file cost as much as reading a small file. */
 const CHUNK = 200;
 
-function readOne(path: string): Promise<{ facts: FileFacts; detection: Detection }> {
+/** One file: its facts and detected format, with the head dropped (used in this thread and by worker.ts). */
+export function readOne(path: string): Promise<{ facts: FileFacts; detection: Detection }> {
   return readFacts(path).then((facts) => {
     const detection = detect(facts);
     facts.head = Buffer.alloc(0);
