@@ -1,30 +1,43 @@
 -- new-connections: peers a function talked to in the incident window, seen through its Lambda
--- ENIs (the function_flows view), that it never had in the baseline. A peer is keyed by its
+-- ENIs, that it never had in the baseline. A peer is keyed by its
 -- identity (a named RDS / ElastiCache / EC2 / NAT resource keeps its identity across ENI and IP
--- changes) or else its IP, plus the service port, protocol and direction.
+-- changes) or else its IP, plus the service port, protocol and direction. Reads
+-- function_flow_records (queries/model/30_flows.sql) and groups before naming the peers.
 WITH ff AS (
-  SELECT * FROM function_flows WHERE $function IS NULL OR function_name = $function
+  SELECT *, start_time >= $incident_start::TIMESTAMPTZ AS inc
+  FROM function_flow_records
+  WHERE $function IS NULL OR function_name = $function
+),
+per_peer AS (
+  -- one row per function, ENI, address, service and named identity (a flow of an address that
+  -- `peers` names at its time is grouped apart from one it does not); plain aggregates over the
+  -- `inc` flag are faster here than FILTER clauses
+  SELECT
+    function_name, peer_address, service_port, protocol, direction, eni_id, named_identity,
+    bool_or(ambiguous) AS ambiguous,
+    any_value(named_kind) AS named_kind,
+    any_value(peer_name) AS peer_name,
+    min(CASE WHEN inc THEN start_time END) AS first_seen,
+    sum(CASE WHEN inc THEN packets END) AS packets,
+    sum(CASE WHEN inc THEN bytes END) AS bytes,
+    -- the actions in the window: ACCEPT and REJECT (all AWS writes) as flags, and a list of the
+    -- rare rows with any other value
+    bool_or(inc AND action = 'ACCEPT') AS accepted,
+    bool_or(inc AND action = 'REJECT') AS rejected,
+    list(action) FILTER (WHERE inc AND action NOT IN ('ACCEPT', 'REJECT')) AS other_actions,
+    bool_or(NOT inc) AS in_baseline,
+    bool_or(inc) AS in_incident
+  FROM ff
+  GROUP BY function_name, peer_address, service_port, protocol, direction, eni_id, named_identity
 ),
 g AS (
-  SELECT
-    function_name, peer_address, service_port, protocol, direction, eni_id,
-    bool_or(ambiguous) AS ambiguous,
-    any_value(peer_kind) AS peer_kind,
-    any_value(peer_name) AS peer_name,
-    any_value(peer_identity) AS identity,
-    min(start_time) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS first_seen,
-    sum(packets) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS packets,
-    sum(bytes) FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS bytes,
-    -- the distinct actions in the window, in order: ACCEPT and REJECT (all AWS writes) as flags, so
-    -- that the DISTINCT aggregate only sees the rare rows with any other value
-    bool_or(action = 'ACCEPT') FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS accepted,
-    bool_or(action = 'REJECT') FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ) AS rejected,
-    string_agg(DISTINCT action, ',' ORDER BY action)
-      FILTER (WHERE start_time >= $incident_start::TIMESTAMPTZ AND action NOT IN ('ACCEPT', 'REJECT')) AS other_actions,
-    bool_or(start_time < $incident_start::TIMESTAMPTZ) AS in_baseline,
-    bool_or(start_time >= $incident_start::TIMESTAMPTZ) AS in_incident
-  FROM ff
-  GROUP BY function_name, peer_address, service_port, protocol, direction, eni_id
+  -- the peer's kind and identity as function_flows gives them, decided once per address
+  SELECT p.*,
+         coalesce(p.named_kind, a.kind) AS peer_kind,
+         coalesce(p.named_identity, 'ip:' || p.peer_address) AS identity
+  FROM per_peer p
+  JOIN (SELECT peer_address, lf_address_kind(peer_address) AS kind FROM (SELECT DISTINCT peer_address FROM per_peer)) a
+    USING (peer_address)
 ),
 baseline_identities AS (
   SELECT DISTINCT function_name, identity, service_port, protocol, direction FROM g WHERE in_baseline
@@ -56,7 +69,7 @@ SELECT
   nullif(array_to_string(list_sort(list_concat(
     CASE WHEN g.accepted THEN ['ACCEPT'] ELSE [] END,
     CASE WHEN g.rejected THEN ['REJECT'] ELSE [] END,
-    coalesce(string_split(g.other_actions, ','), []))), ','), '') AS action,
+    coalesce(list_distinct(g.other_actions), []))), ','), '') AS action,
   g.eni_id,
   g.ambiguous,
   (g.peer_kind = 'external' AND EXISTS (

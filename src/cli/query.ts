@@ -24,7 +24,7 @@ export function queryBuilder(y: Argv) {
 }
 
 /** Model views whose plans need the small views copied (see withModelTables). */
-const FLOW_MODEL_NAMES = /\b(function_flows|eni_attribution|peers)\b/i;
+const FLOW_MODEL_NAMES = /\b(function_flows|function_flow_records|eni_attribution|peers)\b/i;
 
 export async function queryCommand(a: QueryArgs): Promise<number> {
   // An import killed between its two transactions leaves rows that no ledger row accounts for;

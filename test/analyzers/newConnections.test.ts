@@ -148,3 +148,20 @@ describe('new-connections', () => {
     });
   });
 });
+
+describe('new-connections: a peer is its identity at the time of each flow', () => {
+  it('an address a named RDS held in the baseline, talked to again after the RDS left it, is a new (unnamed) peer', async () => {
+    await withMemoryDb(async (db) => {
+      await setup(db);
+      // eni-shared talked to 10.0.3.5:5432 in the baseline, when eni-rds1 held it (snapshots T1, T2);
+      // the T3 snapshot has no ENI with that address, so after T3 it is nobody known
+      await insertRows(db, 'flow_custom_records', [flow('eni-shared', '2026-03-11T20:00:00Z', '10.0.2.10', 42003, '10.0.3.5', 5432)]);
+      const peers = await db.all<{ kind: string; valid_to: unknown }>(`SELECT kind, valid_to FROM peers WHERE address = '10.0.3.5'`);
+      expect(peers.map((p) => p.kind)).toEqual(['rds']);
+      const r = await runAnalyzer(db, newConnections, { ...ctx, function: 'report-builder' });
+      expect(r.rows.filter((x) => x.peer_address === '10.0.3.5').map((x) => [x.peer_kind, x.peer_name, x.first_seen])).toEqual([
+        ['internal-unknown', null, '2026-03-11T20:00:00.000Z'],
+      ]);
+    });
+  });
+});
