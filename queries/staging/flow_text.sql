@@ -1,8 +1,9 @@
 -- VPC flow-log text files (S3 delivery, plain or gzip): space-separated fields, with a header line
 -- naming the fields in order, or headerless in the default version-2 format.
 -- The importer groups a batch's files by header and runs `load` once per group. Inputs are bound:
--- $files (the group's paths), $columns (STRUCT of reader column -> type, in the header's order),
--- $header (whether line 1 is a header), $compression ('gzip' or 'uncompressed').
+-- $files (the group's batch_files.read_path: the file, or the decompressed copy of a .gz file),
+-- $columns (STRUCT of reader column -> type, in the header's order), $header (whether line 1 is a
+-- header), $compression ('gzip' or 'uncompressed').
 
 -- name: files
 -- Per file of the batch: the header line it is read with (the default header for headerless files).
@@ -27,7 +28,7 @@ FROM read_csv($files, columns = $columns, header = $header, compression = $compr
               delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,
               filename = true, store_rejects = true,
               rejects_table = 'flow_reject_errors', rejects_scan = 'flow_reject_scans') r
-JOIN batch_files b ON b.path = r.filename;
+JOIN batch_files b ON b.read_path = r.filename;
 
 -- name: rejects
 -- The lines the reader skipped, one row per line (its first error), classified:
@@ -58,7 +59,7 @@ c AS (
            ELSE 'unreadable-line'
          END AS code
   FROM e
-  JOIN batch_files b ON b.path = e.path
+  JOIN batch_files b ON b.read_path = e.path
   JOIN flow_text_files h ON h.file_id = b.file_id
   WHERE e.k = 1
 )

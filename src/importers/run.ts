@@ -13,6 +13,7 @@ import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
 import { collectGarbage } from '../util/gc.ts';
 import { readAndDetect } from './readPool/pool.ts';
+import { closeSpool, openSpool, spoolAll } from './spool.ts';
 import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
 
@@ -90,7 +91,7 @@ export function collectFiles(paths: string[], exclude: Set<string>): Array<{ abs
 
 /** The batch's files as temp table batch_files, which the importers' SQL joins to. */
 async function createBatchFiles(db: Db, files: FileEntry[]): Promise<void> {
-  await db.run('CREATE OR REPLACE TEMP TABLE batch_files (file_id BIGINT, path VARCHAR, display_path VARCHAR, format VARCHAR)');
+  await db.run('CREATE OR REPLACE TEMP TABLE batch_files (file_id BIGINT, path VARCHAR, display_path VARCHAR, format VARCHAR, read_path VARCHAR)');
   const app = await db.conn.createAppender('batch_files', 'main', 'temp');
   try {
     for (const f of files) {
@@ -98,6 +99,7 @@ async function createBatchFiles(db: Db, files: FileEntry[]): Promise<void> {
       app.appendVarchar(f.path);
       app.appendVarchar(f.displayPath);
       app.appendVarchar(f.format);
+      app.appendVarchar(f.readPath ?? f.path);
       app.endRow();
     }
     app.flushSync();
@@ -194,8 +196,12 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   // A gzip file was only decompressed as far as detection needed. Formats read line by line
   // would silently lose the lines after a break, so their files are checked whole first; a JSON
   // document cut short cannot parse, so those are checked only if loading fails (loadBatch).
+  // Formats whose importer decompresses gzip files to a copy before loading them (spool.ts) are
+  // checked then, by that decompression.
   const toVerify = todo.filter(
-    (t) => t.det.kind === 'load' && t.facts.gzip && !t.facts.verified && !SELF_DELIMITING_FORMATS.has(t.det.format),
+    (t) =>
+      t.det.kind === 'load' && t.facts.gzip && !t.facts.verified && !SELF_DELIMITING_FORMATS.has(t.det.format) &&
+      !importerFor(t.det.format)?.spoolGzipFormats?.includes(t.det.format),
   );
   if (toVerify.length) {
     const verifyProgress = new Progress('checking gzip', toVerify.length, 0, opts.progress);
@@ -375,22 +381,54 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
             code: 'load-failed',
             message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
           };
-      await db.transaction(() =>
-        writeLedger(db, [{
-          fileId: f.fileId,
-          displayPath: f.displayPath,
-          size: f.size,
-          sha256: f.sha256,
-          format: f.format,
-          source: importer.source,
-          status: 'failed',
-          reason: issue.message,
-          outcome: { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] },
-          ms: Date.now() - started,
-        }]),
-      );
-      reports.push({ path: f.displayPath, status: 'failed', format: f.format, reason: issue.message, rows: 0, duplicates: 0, issues: 1 });
-      progress.advance(1, f.size);
+      await recordFailed(importer, f, issue, Date.now() - started);
+    }
+  };
+
+  /** A file that could not be loaded: a ledger row with status failed and its one issue. */
+  const recordFailed = async (importer: Importer, f: FileEntry, issue: IssueInput, ms: number): Promise<void> => {
+    await db.transaction(() =>
+      writeLedger(db, [{
+        fileId: f.fileId,
+        displayPath: f.displayPath,
+        size: f.size,
+        sha256: f.sha256,
+        format: f.format,
+        source: importer.source,
+        status: 'failed',
+        reason: issue.message,
+        outcome: { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] },
+        ms,
+      }]),
+    );
+    reports.push({ path: f.displayPath, status: 'failed', format: f.format, reason: issue.message, rows: 0, duplicates: 0, issues: 1 });
+    progress.advance(1, f.size);
+  };
+
+  /**
+   * loadBatch, after decompressing the batch's unchecked gzip files of the importer's
+   * spoolGzipFormats to plain copies (spool.ts): a file whose stream is damaged fails alone, the
+   * rest load from their copies, which are removed when the batch is done.
+   */
+  let spoolDir: string | undefined;
+  const loadSpooled = async (importer: Importer, files: typeof entries): Promise<void> => {
+    const toSpool = files.filter((f) => f.gzip && !f.verified && importer.spoolGzipFormats?.includes(f.format));
+    if (!toSpool.length) return loadBatch(importer, files);
+    spoolDir ??= openSpool(dbPath);
+    const started = Date.now();
+    const spooled = new Map((await spoolAll(spoolDir, toSpool, READ_CONCURRENCY)).map((r) => [r.file.fileId, r]));
+    try {
+      const ready: typeof entries = [];
+      for (const f of files) {
+        const r = spooled.get(f.fileId);
+        if (!r) ready.push(f);
+        else if ('error' in r) {
+          await recordFailed(importer, f, { severity: 'error', code: 'corrupt-gzip', message: `${r.error}; the file was not loaded (nothing from it is in the database)` }, Date.now() - started);
+        } else ready.push({ ...f, readPath: r.readPath, verified: true, contentBytes: r.contentBytes });
+      }
+      if (ready.length) await loadBatch(importer, ready);
+    } finally {
+      for (const r of spooled.values()) if ('readPath' in r) fs.rmSync(r.readPath, { force: true });
     }
   };
 
@@ -400,19 +438,23 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     if (group) group.push(e);
     else byImporter.set(e.importer, [e]);
   }
-  for (const [importer, files] of byImporter) {
-    let batch: typeof entries = [];
-    let bytes = 0;
-    for (const f of files) {
-      if (batch.length && (batch.length >= Math.min(importer.maxBatchFiles, BATCH_FILES_CAP) || bytes + f.contentBytes > (opts.batchBytes ?? importer.maxBatchBytes ?? DEFAULT_BATCH_BYTES))) {
-        await loadBatch(importer, batch);
-        batch = [];
-        bytes = 0;
+  try {
+    for (const [importer, files] of byImporter) {
+      let batch: typeof entries = [];
+      let bytes = 0;
+      for (const f of files) {
+        if (batch.length && (batch.length >= Math.min(importer.maxBatchFiles, BATCH_FILES_CAP) || bytes + f.contentBytes > (opts.batchBytes ?? importer.maxBatchBytes ?? DEFAULT_BATCH_BYTES))) {
+          await loadSpooled(importer, batch);
+          batch = [];
+          bytes = 0;
+        }
+        batch.push(f);
+        bytes += f.contentBytes;
       }
-      batch.push(f);
-      bytes += f.contentBytes;
+      if (batch.length) await loadSpooled(importer, batch);
     }
-    if (batch.length) await loadBatch(importer, batch);
+  } finally {
+    if (spoolDir) closeSpool(spoolDir);
   }
   progress.done();
 

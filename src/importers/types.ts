@@ -13,6 +13,8 @@ export interface FileEntry {
   verified: boolean;
   mtimeMs: number;
   format: string;
+  /** A decompressed copy of this gzip file to read instead of `path` (spool.ts); it exists while the batch loads. */
+  readPath?: string;
 }
 
 export interface IssueInput {
@@ -90,6 +92,12 @@ export interface Importer {
    * the bad records as issues; it is recorded as failed only if that fails too.
    */
   lenientRetry?: boolean;
+  /**
+   * Formats read line by line whose gzip files are decompressed to a plain copy just before their
+   * batch loads (spool.ts): the decompression proves the stream whole, in place of the check run.ts
+   * makes before loading, and `load` reads `readPath` (batch_files.read_path) without decompressing.
+   */
+  spoolGzipFormats?: readonly string[];
   /** Runs once at the end of an import that loaded any file of this importer (e.g. to rebuild derived tables). */
   finalize?(db: Db): Promise<void>;
 }

@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/connection.ts';
 import { readFacts } from '../../src/importers/sniff.ts';
+import { spoolOne } from '../../src/importers/spool.ts';
+import { Db } from '../../src/db/connection.ts';
+import { ensureSchema } from '../../src/db/schema.ts';
+import { UserError } from '../../src/errors.ts';
 import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -423,6 +426,68 @@ describe('flow-text bad input', () => {
     ]);
     expect(await rowsOf(cut)).toBe(0);
     expect((await issues())[0]).toMatchObject({ path: cut, code: 'corrupt-gzip', severity: 'error' });
+  });
+});
+
+describe('gzip flow files decompressed to a copy before loading (spool.ts)', () => {
+  /** 20,000 default-format records; `bad` maps a 1-based line number to a broken line. */
+  function bigFlowText(bad: Record<number, string> = {}): string {
+    const lines = [V2_HEADER];
+    let seed = 7;
+    const r = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 20000; i++) {
+      lines.push(`2 123456789012 eni-${r(1e8).toString(16)} 10.0.${r(255)}.${r(255)} 52.${r(255)}.${r(255)}.${r(255)} ${r(65535)} 443 6 ${r(100)} ${r(1e6)} ${1700000000 + i} ${1700000060 + i} ACCEPT OK`);
+    }
+    for (const [n, line] of Object.entries(bad)) lines[Number(n) - 1] = line;
+    return lines.join('\n') + '\n';
+  }
+  const digest = (d: Db) =>
+    d.json(`SELECT count(*)::INTEGER n, sum(hash(interface_id, srcaddr, dstaddr, srcport, dstport, packets, bytes, start_time, end_time, action))::VARCHAR h FROM flow_records`);
+
+  it('a large .gz loads from its copy with the same rows as the plain file, skipped lines named by line, and no copy left behind', async () => {
+    const dir = tempDir();
+    const text = bigFlowText({ 5: '2 123456789012 eni-1 10.0.0.1 10.0.0.2 x 443 6 1 1 1700000000 1700000060 ACCEPT OK', 15000: '2 too few fields' });
+    const plain = write(dir, 'plain.log', text);
+    const gz = write(dir, 'big.log.gz', zlib.gzipSync(text));
+    expect(await readFacts(gz)).toMatchObject({ gzip: true, verified: false });
+
+    const dbPath = path.join(dir, 'f.duckdb');
+    // a copy an earlier, killed import left behind is removed
+    fs.mkdirSync(path.join(`${dbPath}.tmp`, 'lf-spool-stale'), { recursive: true });
+    fs.writeFileSync(path.join(`${dbPath}.tmp`, 'lf-spool-stale', '1'), 'x');
+    const fileDb = await Db.open({ path: dbPath, threads: 2 });
+    try {
+      await ensureSchema(fileDb);
+      const s = await importPaths(fileDb, [gz]);
+      expect(s.files[0]).toMatchObject({ status: 'loaded', rows: 19998, issues: 2 });
+      expect(await fileDb.json(`SELECT path, location, code FROM import_issues ORDER BY location`)).toEqual([
+        { path: gz, location: 'line 15000', code: 'wrong-field-count' },
+        { path: gz, location: 'line 5', code: 'bad-number' },
+      ]);
+      expect(fs.readdirSync(`${dbPath}.tmp`).filter((d) => d.startsWith('lf-spool-'))).toEqual([]);
+      await importPaths(db, [plain]);
+      expect(await digest(fileDb)).toEqual(await digest(db));
+    } finally {
+      fileDb.close();
+    }
+  });
+
+  it('spoolOne: a damaged stream is the file\'s error and leaves no copy; a copy that cannot be written stops the import', async () => {
+    const dir = tempDir();
+    const gz = zlib.gzipSync(bigFlowText());
+    const entry = (p: string) => ({ fileId: 7, path: p, displayPath: p, size: 0, contentBytes: 0, sha256: '', gzip: true, verified: false, mtimeMs: 0, format: 'flow-text' });
+    const spool = path.join(dir, 'spool');
+    fs.mkdirSync(spool);
+    const good = await spoolOne(spool, entry(write(dir, 'ok.log.gz', gz)));
+    expect(good).toMatchObject({ readPath: path.join(spool, '7'), contentBytes: zlib.gunzipSync(gz).length });
+    expect(fs.readFileSync(path.join(spool, '7')).equals(zlib.gunzipSync(gz))).toBe(true);
+    fs.rmSync(path.join(spool, '7'));
+    const cut = await spoolOne(spool, entry(write(dir, 'cut.log.gz', gz.subarray(0, gz.length >> 1))));
+    expect(cut).toMatchObject({ error: expect.stringMatching(/^gzip stream is damaged/) });
+    expect(fs.readdirSync(spool)).toEqual([]);
+    // the spool "directory" is a file: the copy cannot be written
+    const notADir = write(dir, 'not-a-dir', 'x');
+    await expect(spoolOne(notADir, entry(path.join(dir, 'ok.log.gz')))).rejects.toThrow(UserError);
   });
 });
 

@@ -17,6 +17,7 @@ export const flowImporter: Importer = {
   description:
     'VPC Flow Logs: S3 text delivery (any v2-v8 log format, with header; headerless default format; .gz), Parquet, and flow logs through CloudWatch Logs',
   maxBatchFiles: 2000,
+  spoolGzipFormats: ['flow-text'],
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;

@@ -27,15 +27,18 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-/** The first line of a file, gunzipping only the head of a .gz (run.ts has already checked the whole stream). */
+/** Whether the file is read through gzip: a .gz file without a decompressed copy (FileEntry.readPath). */
+const readsGzip = (f: FileEntry) => f.gzip && !f.readPath;
+
+/** The first line of a file, gunzipping only the head of a .gz (its whole stream was checked before loading). */
 export async function readFirstRawLine(f: FileEntry): Promise<string> {
-  const fd = await fs.promises.open(f.path, 'r');
+  const fd = await fs.promises.open(f.readPath ?? f.path, 'r');
   try {
     for (let size = 16 * 1024; ; size *= 4) {
       const buf = Buffer.alloc(size);
       const { bytesRead } = await fd.read(buf, 0, size, 0);
       const raw = buf.subarray(0, bytesRead);
-      const text = f.gzip ? zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : raw;
+      const text = readsGzip(f) ? zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }) : raw;
       const nl = text.indexOf(0x0a);
       if (nl >= 0) return text.subarray(0, nl).toString('utf8');
       if (bytesRead < size) return text.toString('utf8');
@@ -106,9 +109,9 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
     for (const f of files) {
       const first = firsts.get(f.fileId)!;
       const names = first.fields.map((x) => x.name).join(' ');
-      const key = `${first.kind}|${names}|${f.gzip ? 'gzip' : 'uncompressed'}`;
+      const key = `${first.kind}|${names}|${readsGzip(f) ? 'gzip' : 'uncompressed'}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { first, gzip: f.gzip, files: [] }));
+      if (!g) groups.set(key, (g = { first, gzip: readsGzip(f), files: [] }));
       g.files.push(f);
       app.appendBigInt(BigInt(f.fileId));
       app.appendVarchar(names);
@@ -126,7 +129,7 @@ export async function loadText(db: Db, files: FileEntry[], outcomes: Map<number,
     const narrow = g.first.fields.every((x) => x.version === 2) && g.first.fields.some((x) => x.type !== 'VARCHAR');
     const table = narrow ? 'flow_default_records' : 'flow_custom_records';
     await db.run(fillMarker(fillMarker(section(TEXT, 'load'), 'table', table), 'columns', selectList(g.first.fields)), {
-      files: listValue(g.files.map((f) => f.path)),
+      files: listValue(g.files.map((f) => f.readPath ?? f.path)),
       columns: structValue(columns),
       header: g.first.kind === 'header',
       compression: g.gzip ? 'gzip' : 'uncompressed',
