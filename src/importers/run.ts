@@ -13,7 +13,7 @@ import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
 import { collectGarbage } from '../util/gc.ts';
 import { readAndDetect } from './readPool/pool.ts';
-import { closeSpool, openSpool, spoolAll } from './spool.ts';
+import { Spooler, closeSpool, openSpool } from './spool.ts';
 import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
 import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
 
@@ -411,12 +411,13 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
    * rest load from their copies, which are removed when the batch is done.
    */
   let spoolDir: string | undefined;
+  const spooler = new Spooler(READ_CONCURRENCY);
   const loadSpooled = async (importer: Importer, files: typeof entries): Promise<void> => {
     const toSpool = files.filter((f) => f.gzip && !f.verified && importer.spoolGzipFormats?.includes(f.format));
     if (!toSpool.length) return loadBatch(importer, files);
     spoolDir ??= openSpool(dbPath);
     const started = Date.now();
-    const spooled = new Map((await spoolAll(spoolDir, toSpool, READ_CONCURRENCY)).map((r) => [r.file.fileId, r]));
+    const spooled = new Map((await spooler.spool(spoolDir, toSpool)).map((r) => [r.file.fileId, r]));
     try {
       const ready: typeof entries = [];
       for (const f of files) {
@@ -454,6 +455,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       if (batch.length) await loadSpooled(importer, batch);
     }
   } finally {
+    spooler.close();
     if (spoolDir) closeSpool(spoolDir);
   }
   progress.done();

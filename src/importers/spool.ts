@@ -1,9 +1,11 @@
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
-import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import { UserError, errorMessage } from '../errors.ts';
+import { traceLine } from '../util/trace.ts';
+import { copyAll, copyOne, type CopyResult } from './spoolCopy.mjs';
 import type { FileEntry } from './types.ts';
 
 /**
@@ -41,47 +43,85 @@ export function closeSpool(dir: string): void {
 
 export type SpoolResult = { file: FileEntry; readPath: string; contentBytes: number } | { file: FileEntry; error: string };
 
-/**
- * Decompresses `f` to `<dir>/<file id>`. A damaged gzip stream is the file's problem (`error`, and
- * no copy is kept); failing to write the copy is the machine's, and aborts the import.
- */
-export async function spoolOne(dir: string, f: FileEntry): Promise<SpoolResult> {
-  const readPath = path.join(dir, String(f.fileId));
-  let contentBytes = 0;
-  let writeError: unknown;
-  const out = fs.createWriteStream(readPath, { highWaterMark: 1 << 20 });
-  out.on('error', (e) => (writeError ??= e));
-  try {
-    // Large output chunks: with the default 16 KiB, per-chunk overhead doubles the time (measured).
-    const gunzip = zlib.createGunzip({ chunkSize: 1 << 20 });
-    gunzip.on('data', (c: Buffer) => (contentBytes += c.length));
-    await pipeline(fs.createReadStream(f.path, { highWaterMark: 1 << 20 }), gunzip, out);
-    return { file: f, readPath, contentBytes };
-  } catch (e) {
-    try {
-      fs.rmSync(readPath, { force: true });
-    } catch {
-      // nothing was written (the directory is unusable)
-    }
-    if (writeError) {
-      throw new UserError(`Cannot write the decompressed copy of ${f.displayPath} to ${dir}: ${errorMessage(writeError)}`, {
-        hint: 'Free disk space next to the database (or give --db a disk with room for one batch, 512 MiB of text), then run import again.',
-      });
-    }
-    return { file: f, error: `gzip stream is damaged: ${errorMessage(e)}` };
+function toResult(dir: string, f: FileEntry, r: CopyResult): SpoolResult {
+  if (r.writeError !== undefined) {
+    throw new UserError(`Cannot write the decompressed copy of ${f.displayPath} to ${dir}: ${r.writeError}`, {
+      hint: 'Free disk space next to the database (or give --db a disk with room for one batch, 512 MiB of text), then run import again.',
+    });
   }
+  if (r.error !== undefined) return { file: f, error: r.error };
+  return { file: f, readPath: r.readPath, contentBytes: r.contentBytes };
 }
 
-/** spoolOne for every file, `limit` at a time. */
-export async function spoolAll(dir: string, files: FileEntry[], limit: number): Promise<SpoolResult[]> {
-  const out: SpoolResult[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      out[i] = await spoolOne(dir, files[i]!);
+/**
+ * Decompresses `f` to `<dir>/<file id>`, in this process. A damaged gzip stream is the file's
+ * problem (`error`, and no copy is kept); failing to write the copy is the machine's, and aborts
+ * the import.
+ */
+export async function spoolOne(dir: string, f: FileEntry): Promise<SpoolResult> {
+  return toResult(dir, f, await copyOne(dir, f.fileId, f.path));
+}
+
+/**
+ * Decompresses batches of files in one child process of plain Node, started on first use and kept
+ * for the import (spoolCopy.mjs says why); in this process if the child cannot be used.
+ */
+export class Spooler {
+  private child?: ChildProcess;
+  private broken = false;
+  private nextId = 0;
+
+  constructor(private readonly limit: number) {}
+
+  async spool(dir: string, files: FileEntry[]): Promise<SpoolResult[]> {
+    let results: CopyResult[] | undefined;
+    if (!this.broken) {
+      try {
+        results = await this.inChild(dir, files);
+      } catch (e) {
+        // a child that cannot start or died: this process does the work, more slowly
+        this.broken = true;
+        this.close();
+        traceLine(0, `spool child unusable (${errorMessage(e)}); decompressing in this process`);
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, files.length) }, worker));
-  return out;
+    results ??= await copyAll(dir, files, this.limit);
+    return files.map((f, i) => toResult(dir, f, results![i]!));
+  }
+
+  private inChild(dir: string, files: FileEntry[]): Promise<CopyResult[]> {
+    this.child ??= fork(fileURLToPath(new URL('./spoolCopy.mjs', import.meta.url)), ['--lf-spool-child'], {
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
+    const child = this.child;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        child.off('error', reject);
+      };
+      const onMessage = (m: { id: number; results?: CopyResult[]; failed?: string }) => {
+        if (m.id !== id) return;
+        done();
+        if (m.results) resolve(m.results);
+        else reject(new Error(m.failed ?? 'no results'));
+      };
+      const onExit = (code: number | null, signal: string | null) => {
+        done();
+        reject(new Error(`the child exited (${signal ?? code})`));
+      };
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      child.on('error', reject);
+      child.send({ id, dir, files: files.map((f) => ({ fileId: f.fileId, path: f.path })), limit: this.limit });
+    });
+  }
+
+  close(): void {
+    this.child?.kill();
+    this.child = undefined;
+  }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFacts } from '../../src/importers/sniff.ts';
-import { spoolOne } from '../../src/importers/spool.ts';
+import { Spooler, spoolOne } from '../../src/importers/spool.ts';
 import { Db } from '../../src/db/connection.ts';
 import { ensureSchema } from '../../src/db/schema.ts';
 import { UserError } from '../../src/errors.ts';
@@ -488,6 +488,39 @@ describe('gzip flow files decompressed to a copy before loading (spool.ts)', () 
     // the spool "directory" is a file: the copy cannot be written
     const notADir = write(dir, 'not-a-dir', 'x');
     await expect(spoolOne(notADir, entry(path.join(dir, 'ok.log.gz')))).rejects.toThrow(UserError);
+  });
+});
+
+describe('Spooler: decompression in a child process of plain Node', () => {
+  const entry = (id: number, p: string) => ({ fileId: id, path: p, displayPath: p, size: 0, contentBytes: 0, sha256: '', gzip: true, verified: false, mtimeMs: 0, format: 'flow-text' });
+  it('gives what spoolOne gives in this process, a damaged stream as the file\'s error, and an unwritable copy as a UserError; a dead child falls back to this process', async () => {
+    const dir = tempDir();
+    const text = Buffer.from(`${V2_HEADER}\n${'2 123456789012 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 1700000000 1700000060 ACCEPT OK\n'.repeat(5000)}`);
+    const gz = zlib.gzipSync(text);
+    const ok = write(dir, 'ok.log.gz', gz);
+    const cut = write(dir, 'cut.log.gz', gz.subarray(0, gz.length >> 1));
+    const spool = path.join(dir, 'spool');
+    fs.mkdirSync(spool);
+    const spooler = new Spooler(4);
+    try {
+      const [a, b] = await spooler.spool(spool, [entry(1, ok), entry(2, cut)]);
+      expect(a).toMatchObject({ readPath: path.join(spool, '1'), contentBytes: text.length });
+      expect(fs.readFileSync(path.join(spool, '1')).equals(text)).toBe(true);
+      expect(b).toMatchObject({ error: expect.stringMatching(/^gzip stream is damaged/) });
+      expect(fs.readdirSync(spool)).toEqual(['1']);
+      expect((spooler as unknown as { child?: { pid?: number } }).child?.pid).toBeGreaterThan(0);
+      await expect(spooler.spool(write(dir, 'not-a-dir', 'x'), [entry(3, ok)])).rejects.toThrow(UserError);
+      // the child dies: the next batch is decompressed in this process
+      const child = (spooler as unknown as { child: { kill: () => void; once: (e: string, f: () => void) => void } }).child;
+      await new Promise<void>((resolve) => {
+        child.once('exit', resolve);
+        child.kill();
+      });
+      const [c] = await spooler.spool(spool, [entry(4, ok)]);
+      expect(c).toMatchObject({ readPath: path.join(spool, '4'), contentBytes: text.length });
+    } finally {
+      spooler.close();
+    }
   });
 });
 
