@@ -283,6 +283,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const rowsBySource: Record<string, number> = {};
   const touched = new Set<Importer>();
 
+  const ledgerRow = (importer: Importer, f: FileEntry, status: LedgerRow['status'], reason: string | null, outcome: FileOutcome, ms: number): LedgerRow => ({
+    fileId: f.fileId, displayPath: f.displayPath, size: f.size, sha256: f.sha256, format: f.format, source: importer.source, status, reason, outcome, ms,
+  });
+
   const loadBatch = async (importer: Importer, files: typeof entries, lenient = false): Promise<void> => {
     const started = Date.now();
     try {
@@ -291,18 +295,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         const ms = (Date.now() - started) / files.length;
         return files.map((f) => {
           const o = outcomes.get(f.fileId) ?? { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
-          return {
-            fileId: f.fileId,
-            displayPath: f.displayPath,
-            size: f.size,
-            sha256: f.sha256,
-            format: f.format,
-            source: importer.source,
-            status: o.skippedReason ? 'skipped' : 'loaded',
-            reason: o.skippedReason ?? o.note ?? null,
-            outcome: o,
-            ms,
-          };
+          return ledgerRow(importer, f, o.skippedReason ? 'skipped' : 'loaded', o.skippedReason ?? o.note ?? null, o, ms);
         });
       };
       let outcomes: Map<number, FileOutcome>;
@@ -387,20 +380,8 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
 
   /** A file that could not be loaded: a ledger row with status failed and its one issue. */
   const recordFailed = async (importer: Importer, f: FileEntry, issue: IssueInput, ms: number): Promise<void> => {
-    await db.transaction(() =>
-      writeLedger(db, [{
-        fileId: f.fileId,
-        displayPath: f.displayPath,
-        size: f.size,
-        sha256: f.sha256,
-        format: f.format,
-        source: importer.source,
-        status: 'failed',
-        reason: issue.message,
-        outcome: { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] },
-        ms,
-      }]),
-    );
+    const outcome = { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [issue] };
+    await db.transaction(() => writeLedger(db, [ledgerRow(importer, f, 'failed', issue.message, outcome, ms)]));
     reports.push({ path: f.displayPath, status: 'failed', format: f.format, reason: issue.message, rows: 0, duplicates: 0, issues: 1 });
     progress.advance(1, f.size);
   };
