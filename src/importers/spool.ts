@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError, errorMessage } from '../errors.ts';
 import { traceLine } from '../util/trace.ts';
-import { copyAll, copyOne, type CopyResult } from './spoolCopy.mjs';
+import { copyAll, type CopyResult } from './spoolCopy.mjs';
 import type { FileEntry } from './types.ts';
 
 /**
@@ -43,6 +43,7 @@ export function closeSpool(dir: string): void {
 
 export type SpoolResult = { file: FileEntry; readPath: string; contentBytes: number } | { file: FileEntry; error: string };
 
+/** A damaged gzip stream is the file's problem (`error`, no copy kept); failing to write the copy is the machine's, and aborts the import. */
 function toResult(dir: string, f: FileEntry, r: CopyResult): SpoolResult {
   if (r.writeError !== undefined) {
     throw new UserError(`Cannot write the decompressed copy of ${f.displayPath} to ${dir}: ${r.writeError}`, {
@@ -51,15 +52,6 @@ function toResult(dir: string, f: FileEntry, r: CopyResult): SpoolResult {
   }
   if (r.error !== undefined) return { file: f, error: r.error };
   return { file: f, readPath: r.readPath, contentBytes: r.contentBytes };
-}
-
-/**
- * Decompresses `f` to `<dir>/<file id>`, in this process. A damaged gzip stream is the file's
- * problem (`error`, and no copy is kept); failing to write the copy is the machine's, and aborts
- * the import.
- */
-export async function spoolOne(dir: string, f: FileEntry): Promise<SpoolResult> {
-  return toResult(dir, f, await copyOne(dir, f.fileId, f.path));
 }
 
 /**

@@ -3,7 +3,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readFacts } from '../../src/importers/sniff.ts';
-import { Spooler, spoolOne } from '../../src/importers/spool.ts';
+import { Spooler } from '../../src/importers/spool.ts';
+import { copyOne } from '../../src/importers/spoolCopy.mjs';
 import { Db } from '../../src/db/connection.ts';
 import { ensureSchema } from '../../src/db/schema.ts';
 import { UserError } from '../../src/errors.ts';
@@ -472,28 +473,27 @@ describe('gzip flow files decompressed to a copy before loading (spool.ts)', () 
     }
   });
 
-  it('spoolOne: a damaged stream is the file\'s error and leaves no copy; a copy that cannot be written stops the import', async () => {
+  it('copyOne (what the import\'s own process runs when the child cannot): a copy, a damaged stream as the file\'s error with no copy left, an unwritable copy as writeError', async () => {
     const dir = tempDir();
     const gz = zlib.gzipSync(bigFlowText());
-    const entry = (p: string) => ({ fileId: 7, path: p, displayPath: p, size: 0, contentBytes: 0, sha256: '', gzip: true, verified: false, mtimeMs: 0, format: 'flow-text' });
     const spool = path.join(dir, 'spool');
     fs.mkdirSync(spool);
-    const good = await spoolOne(spool, entry(write(dir, 'ok.log.gz', gz)));
+    const good = await copyOne(spool, 7, write(dir, 'ok.log.gz', gz));
     expect(good).toMatchObject({ readPath: path.join(spool, '7'), contentBytes: zlib.gunzipSync(gz).length });
     expect(fs.readFileSync(path.join(spool, '7')).equals(zlib.gunzipSync(gz))).toBe(true);
     fs.rmSync(path.join(spool, '7'));
-    const cut = await spoolOne(spool, entry(write(dir, 'cut.log.gz', gz.subarray(0, gz.length >> 1))));
+    const cut = await copyOne(spool, 8, write(dir, 'cut.log.gz', gz.subarray(0, gz.length >> 1)));
     expect(cut).toMatchObject({ error: expect.stringMatching(/^gzip stream is damaged/) });
     expect(fs.readdirSync(spool)).toEqual([]);
     // the spool "directory" is a file: the copy cannot be written
     const notADir = write(dir, 'not-a-dir', 'x');
-    await expect(spoolOne(notADir, entry(path.join(dir, 'ok.log.gz')))).rejects.toThrow(UserError);
+    expect(await copyOne(notADir, 9, path.join(dir, 'ok.log.gz'))).toMatchObject({ writeError: expect.stringMatching(/ENOTDIR/) });
   });
 });
 
 describe('Spooler: decompression in a child process of plain Node', () => {
   const entry = (id: number, p: string) => ({ fileId: id, path: p, displayPath: p, size: 0, contentBytes: 0, sha256: '', gzip: true, verified: false, mtimeMs: 0, format: 'flow-text' });
-  it('gives what spoolOne gives in this process, a damaged stream as the file\'s error, and an unwritable copy as a UserError; a dead child falls back to this process', async () => {
+  it('gives what copyOne gives in this process, a damaged stream as the file\'s error, and an unwritable copy as a UserError; a dead child falls back to this process', async () => {
     const dir = tempDir();
     const text = Buffer.from(`${V2_HEADER}\n${'2 123456789012 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 1700000000 1700000060 ACCEPT OK\n'.repeat(5000)}`);
     const gz = zlib.gzipSync(text);
