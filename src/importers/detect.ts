@@ -34,6 +34,12 @@ export function classifyMessage(msg: string | undefined): MessageKind {
   return 'lambda';
 }
 
+/**
+ * Prefixes of the head tried first, smallest first; only a format found is taken from them. A
+ * CloudTrail delivery shows its first record's keys within 2 KB.
+ */
+const QUICK_DETECT_BYTES = [2048, QUICK_HEAD_BYTES];
+
 function has(p: JsonPrefix, ...keys: string[]): boolean {
   return keys.every((k) => p.keys.has(k));
 }
@@ -133,9 +139,11 @@ export function detect(f: FileFacts): Detection {
   }
   // Most files are recognised from their first few KB; the whole head is scanned only when that
   // is not enough (detection of 20,000 small CloudTrail files costs a quarter of the time).
-  if (f.head.length > QUICK_HEAD_BYTES || f.fullHead) {
-    const quick = detectContent({ ...f, head: f.head.subarray(0, QUICK_HEAD_BYTES) });
-    if (quick.kind === 'load') return quick;
+  for (const bytes of QUICK_DETECT_BYTES) {
+    if (f.head.length > bytes || f.fullHead) {
+      const quick = detectContent({ ...f, head: f.head.subarray(0, bytes) });
+      if (quick.kind === 'load') return quick;
+    }
   }
   return detectContent(f.fullHead ? { ...f, head: f.fullHead() } : f);
 }
@@ -165,10 +173,16 @@ function detectJson(text: string): Detection {
       return { kind: 'skip', why: 'CloudTrail digest file (integrity hashes, no events)' };
     if (has(p, 'Records')) {
       const elem = p.arrayElem.get('Records');
+      // S3 event notifications and the Lambda event payloads of DynamoDB and Kinesis streams share
+      // CloudTrail's {"Records"} and eventVersion, eventName, eventTime or eventID; their
+      // eventSource is "aws:<service>", CloudTrail's "<service>.amazonaws.com".
+      const source = p.strings.get('Records[].eventSource');
+      if ((source !== undefined && source.startsWith('aws:')) || p.keys.has('Records[].s3'))
+        return { kind: 'skip', why: 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)' };
       if (elem === undefined || looksLikeCloudTrailRecord(p, 'Records[].'))
         return { kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' };
-      if (p.keys.has('Records[].s3') || p.keys.has('Records[].eventSource'))
-        return { kind: 'skip', why: 'S3/SNS/SQS event notification {"Records"} (not CloudTrail)' };
+      if (p.keys.has('Records[].eventSource') || p.keys.has('Records[].EventSource'))
+        return { kind: 'skip', why: 'AWS event notification {"Records"} (SNS or SQS event payload; not CloudTrail)' };
     }
     if (has(p, 'Events') && (p.arrayElem.get('Events') === undefined || looksLikeLookupEvent(p, 'Events[].')))
       return { kind: 'load', format: 'cloudtrail-lookup', why: 'aws cloudtrail lookup-events output' };

@@ -88,6 +88,14 @@ describe('format detection by content', () => {
       [JSON.stringify({ trailList: [] }), 'aws cloudtrail describe-trails output: recognised, not used by lambda-forensics'],
       [JSON.stringify({ UserId: 'u', Account: 'a', Arn: 'arn' }), 'aws sts get-caller-identity output: recognised, not used by lambda-forensics'],
       [JSON.stringify({ messageType: 'CONTROL_MESSAGE', logEvents: [] }), 'CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)'],
+      // the shape of the S3 User Guide's "Event message structure" (version 2.1) and of the Lambda
+      // Developer Guide's DynamoDB Streams and Kinesis example events: eventVersion with eventTime,
+      // eventName or eventID, as CloudTrail's records have
+      [JSON.stringify({ Records: [{ eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-west-2', eventTime: '1970-01-01T00:00:00.000Z', eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'AWS:AIDAEXAMPLE' }, requestParameters: { sourceIPAddress: '203.0.113.7' }, responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810' }, s3: { s3SchemaVersion: '1.0', bucket: { name: 'amzn-s3-demo-bucket' }, object: { key: 'k' } } }] }), 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)'],
+      [JSON.stringify({ Records: [{ eventID: '1', eventVersion: '1.0', dynamodb: { Keys: { Id: { N: '101' } }, SequenceNumber: '111' }, awsRegion: 'us-east-1', eventName: 'INSERT', eventSourceARN: 'arn:aws:dynamodb:us-east-1:111122223333:table/t/stream/2015', eventSource: 'aws:dynamodb' }] }), 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)'],
+      [JSON.stringify({ Records: [{ kinesis: { partitionKey: '1', data: 'SGVsbG8=' }, eventSource: 'aws:kinesis', eventVersion: '1.0', eventID: 'shardId-000000000006:4959', eventName: 'aws:kinesis:record', awsRegion: 'us-east-2' }] }), 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)'],
+      [JSON.stringify({ Records: [{ EventVersion: '1.0', EventSource: 'aws:sns', Sns: { Type: 'Notification', MessageId: 'm' } }] }), 'AWS event notification {"Records"} (SNS or SQS event payload; not CloudTrail)'],
+      [JSON.stringify({ Records: [{ messageId: 'm', body: 'b', eventSource: 'aws:sqs', awsRegion: 'us-east-1' }] }), 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)'],
     ] as const) {
       const d = detect(facts(content));
       expect(d).toEqual({ kind: 'skip', why });
