@@ -9,8 +9,12 @@ export const HEAD_BYTES = 32 * 1024;
 export const QUICK_HEAD_BYTES = 4 * 1024;
 /** Files up to this size are read in one call; larger ones are streamed. */
 const WHOLE_READ_BYTES = 16 * 1024 * 1024;
-/** Compressed bytes first tried for the head (grown 4x until the head is full). */
-const FIRST_PREFIX_BYTES = 1024;
+/**
+ * Compressed bytes first tried for the head (grown 4x until the head is full). 2 KB of a CloudTrail
+ * delivery inflates to 7 KB, 1 KB to under 4 KB, which took a second, larger inflate for every
+ * file (20,000 small files: 2.2 -> 1.8 CPU-s to read and detect).
+ */
+const FIRST_PREFIX_BYTES = 2048;
 
 export interface FileFacts {
   path: string;
