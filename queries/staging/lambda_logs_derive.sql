@@ -97,16 +97,24 @@ q AS (
 )
 SELECT file_id, record_index, ll_function_name(log_group, log_stream) AS function_name, log_group, log_stream,
        time, message, request_id, kind, event_id, coalesce(ts_text, ts_ms) AS ts_given,
-  CASE
-    WHEN problem IS NOT NULL THEN problem
-    WHEN event_id IS NOT NULL
-         AND row_number() OVER (PARTITION BY event_id, problem IS NULL ORDER BY file_id, record_index) > 1
-      THEN 'duplicate'
-    WHEN event_id IS NOT NULL AND EXISTS (SELECT 1 FROM lambda_log_events e WHERE e.event_id = q.event_id)
-      THEN 'duplicate'
-    ELSE 'keep'
-  END AS disposition
+       coalesce(problem, 'keep') AS disposition
 FROM q;
+
+-- name: dedupe
+-- An event whose event id came earlier in the batch (by file and record) or is already loaded is a
+-- duplicate. Only the narrow columns of events that have an id go through the window: a window
+-- over the whole batch carried every message, and the events without an id (every S3 export line)
+-- formed one partition, which ran out of memory on batches of 500 MB.
+UPDATE ll_batch SET disposition = 'duplicate'
+WHERE rowid IN (
+  SELECT rid FROM (
+    SELECT rowid AS rid, event_id,
+           row_number() OVER (PARTITION BY event_id ORDER BY file_id, record_index) AS n
+    FROM ll_batch
+    WHERE disposition = 'keep' AND event_id IS NOT NULL
+  )
+  WHERE n > 1 OR event_id IN (SELECT event_id FROM lambda_log_events WHERE event_id IS NOT NULL)
+);
 
 -- name: insert
 INSERT INTO lambda_log_events (function_name, log_group, log_stream, time, message, request_id, kind, event_id,

@@ -27,6 +27,8 @@ export interface RunImportOptions extends ImportOptions {
   progress?: boolean;
   /** Largest batch of uncompressed bytes read by one DuckDB scan. */
   batchBytes?: number;
+  /** Called after each batch commits, with its importer's source and its number of files. */
+  onBatch?: (source: string, files: number) => void;
 }
 
 export interface FileReport {
@@ -345,6 +347,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       touched.add(importer);
       collectGarbage();
       trace(`batch of ${files.length} ${importer.source} files committed`);
+      opts.onBatch?.(importer.source, files.length);
       if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));
     } catch (e) {

@@ -154,6 +154,7 @@ async function loadLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<numb
   const derive = sqlSections(DERIVE);
   await db.run(derive.get('macros')!);
   await db.run(derive.get('main')!);
+  await db.run(derive.get('dedupe')!);
   await db.run(derive.get('insert')!);
   const counted = new Set<number>();
   for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; control: bigint; total: bigint }>(

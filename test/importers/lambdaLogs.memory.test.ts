@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { Db } from '../../src/db/connection.ts';
+import { ensureSchema } from '../../src/db/schema.ts';
+import { count, importPaths, tempDir } from '../helpers/db.ts';
+
+/** S3 export files of one function: `files` files of `lines` app lines each, with no event ids (as exports have none). */
+function writeExports(dir: string, files: number, lines: number): void {
+  for (let f = 0; f < files; f++) {
+    const d = path.join(dir, 'exportedlogs', 'aws', 'lambda', 'fn', `task${f}`, '2026', '03', '11', `[$LATEST]${f}`);
+    fs.mkdirSync(d, { recursive: true });
+    const out: string[] = [];
+    for (let i = 0; i < lines; i++) {
+      const req = `8c4b${String(i).padStart(4, '0')}-1111-2222-3333-444455556666`;
+      out.push(`2026-03-11T10:${String(Math.floor(i / 1000) % 60).padStart(2, '0')}:00.000Z 2026-03-11T10:00:00.000Z\t${req}\tINFO\tprocessing item ${i} of file ${f} with some payload text`);
+    }
+    fs.writeFileSync(path.join(d, '000000.gz'), zlib.gzipSync(`${out.join('\n')}\n`, { level: 1 }));
+  }
+}
+
+describe('Lambda log import under a small memory budget', () => {
+  it('loads a batch of 400,000 S3 export lines in one go, not by splitting it after running out of memory', async () => {
+    const dir = tempDir();
+    writeExports(path.join(dir, 'in'), 8, 50_000);
+    // a file database, so that DuckDB can spill; a budget of 128 MB gives DuckDB 89 MB
+    const db = await Db.open({ path: path.join(dir, 'db.duckdb'), memoryLimit: '128MB', memoryShare: 0.7, threads: 2 });
+    try {
+      await ensureSchema(db);
+      const batches: number[] = [];
+      const s = await importPaths(db, [path.join(dir, 'in')], { onBatch: (_source, files) => batches.push(files) });
+      expect(s.files.map((f) => f.status)).toEqual(Array(8).fill('loaded'));
+      expect(s.rowsBySource).toEqual({ 'lambda-logs': 400_000 });
+      expect(await count(db, 'SELECT count(*) FROM lambda_log_events')).toBe(400_000);
+      // the duplicate check once ran a window over the whole batch and ran out of memory; the
+      // batch was then split in halves until it fit (here into 2-file batches)
+      expect(batches).toEqual([8]);
+    } finally {
+      db.close();
+    }
+  });
+});
