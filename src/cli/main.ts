@@ -2,6 +2,7 @@ import yargs from 'yargs';
 import { UserError, errorMessage } from '../errors.ts';
 import { terminalSafe } from '../output/printer.ts';
 import { withGlobal } from './common.ts';
+import { installInterruptHandler, isInterrupted } from '../util/interrupt.ts';
 import type { Argv } from 'yargs';
 import type { AnalyzeArgs } from './analyze.ts';
 import type { AuditArgs } from './audit.ts';
@@ -65,11 +66,12 @@ const COMMANDS: ReadonlyArray<{ name: string; usage: string; describe: string; l
   },
 ];
 
-const EPILOG = `Exit codes: 0 ok, 1 findings/issues with --strict or a failed file, 2 usage or input error, 3 database locked or unusable.
+const EPILOG = `Exit codes: 0 ok, 1 findings/issues with --strict or a failed file, 2 usage or input error, 3 database locked or unusable, 130 interrupted (Ctrl-C).
 Every command reads --db (default ./forensics.duckdb). Data goes to stdout, messages to stderr.`;
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  installInterruptHandler();
   let code = 0;
   // The modules of the commands named anywhere in argv (a path that happens to be a command's name
   // only loads one module more). yargs runs a command only when its name is in argv, so a command
@@ -102,6 +104,15 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
     return code;
   } catch (e) {
+    if (isInterrupted()) {
+      process.stderr.write(`error: interrupted (Ctrl-C).\n`);
+      process.stderr.write(
+        argv.includes('import')
+          ? 'hint: The batches committed before it are kept, with their ledger rows; the one in progress was rolled back. Run the same import again to load the rest: files already loaded are not read again.\n'
+          : 'hint: Run the command again to finish it.\n',
+      );
+      return 130;
+    }
     if (e instanceof UserError) {
       process.stderr.write(`error: ${terminalSafe(e.message)}\n`);
       if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);

@@ -2,6 +2,7 @@ import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseLockedError, UserError, errorMessage } from '../errors.ts';
+import { isInterrupted, trackConnection } from '../util/interrupt.ts';
 
 export interface DbOptions {
   /** Database file; ':memory:' for an in-memory database (tests). */
@@ -68,11 +69,14 @@ function instanceConfig(opts: DbOptions): Record<string, string> {
 }
 
 export class Db {
+  private readonly untrack: () => void;
   private constructor(
     readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
     readonly options: DbOptions,
-  ) {}
+  ) {
+    this.untrack = trackConnection(conn);
+  }
 
   static async open(opts: DbOptions): Promise<Db> {
     if (opts.path !== ':memory:') {
@@ -108,7 +112,13 @@ export class Db {
     return new Db(instance, conn, opts);
   }
 
+  /** After Ctrl-C no statement starts (one that is running is interrupted: util/interrupt.ts). */
+  private checkInterrupted(): void {
+    if (isInterrupted()) throw new Error('Interrupted (Ctrl-C)');
+  }
+
   async run(sql: string, params?: DuckDBValue[] | Record<string, DuckDBValue>): Promise<void> {
+    this.checkInterrupted();
     await this.conn.run(sql, params as never);
   }
 
@@ -117,6 +127,7 @@ export class Db {
     sql: string,
     params?: DuckDBValue[] | Record<string, DuckDBValue>,
   ): Promise<T[]> {
+    this.checkInterrupted();
     const reader = await this.conn.runAndReadAll(sql, params as never);
     return reader.getRowObjectsJS() as T[];
   }
@@ -126,6 +137,7 @@ export class Db {
     sql: string,
     params?: DuckDBValue[] | Record<string, DuckDBValue>,
   ): Promise<T[]> {
+    this.checkInterrupted();
     const reader = await this.conn.runAndReadAll(sql, params as never);
     return reader.getRowObjectsJson() as T[];
   }
@@ -153,6 +165,7 @@ export class Db {
   }
 
   close(): void {
+    this.untrack();
     this.conn.closeSync();
     this.instance.closeSync();
   }

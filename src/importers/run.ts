@@ -5,6 +5,7 @@ import type { Db } from '../db/connection.ts';
 import { writeLedger, type LedgerRow } from '../db/ledger.ts';
 import { recoverInterruptedImport } from '../db/recover.ts';
 import { UserError, errorMessage } from '../errors.ts';
+import { isInterrupted } from '../util/interrupt.ts';
 import { Progress } from '../util/progress.ts';
 import { traced, tracer } from '../util/trace.ts';
 import { cleanReaderError, readerErrorLocation } from './common.ts';
@@ -351,6 +352,8 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
       progress.advance(files.length, files.reduce((a, f) => a + f.size, 0), [...outcomes.values()].reduce((a, o) => a + o.rowsLoaded, 0));
     } catch (e) {
+      // Ctrl-C: the batch is rolled back; neither split nor retried
+      if (isInterrupted()) throw e;
       if (files.length > 1) {
         const mid = Math.ceil(files.length / 2);
         await loadBatch(importer, files.slice(0, mid));
