@@ -20,13 +20,20 @@
 -- name: macros
 CREATE OR REPLACE TEMP MACRO ll_function_name(grp, stream) AS
   CASE
-    -- /aws/lambda/<name>, and Lambda@Edge's /aws/lambda/<region>.<name>
+    -- /aws/lambda/<name>, and Lambda@Edge's /aws/lambda/<region>.<name>; a function name has
+    -- neither '/' nor '.', so without them the rest of the group is the name (the regex, per
+    -- event, was a sixth of the derivation's time)
+    WHEN grp LIKE '/aws/lambda/%' AND NOT contains(substr(grp, 13), '/') AND NOT contains(substr(grp, 13), '.')
+      THEN nullif(substr(grp, 13), '')
     WHEN grp LIKE '/aws/lambda/%'
       THEN nullif(regexp_extract(grp, '^/aws/lambda/(?:[a-z]{2}(?:-[a-z]+)+-[0-9]+\.)?([^/]+)$', 1), '')
     -- a custom log group: Lambda names its streams YYYY/MM/DD/<function>[<version>]<environment id>
     ELSE nullif(regexp_extract(stream, '^[0-9]{4}/[0-9]{2}/[0-9]{2}/([^\[\]/]+)\[', 1), '')
   END;
-CREATE OR REPLACE TEMP MACRO ll_norm(m) AS replace(replace(m, '\t', chr(9)), '\n', chr(10));
+-- (a message without a backslash is itself: two replacements of every message were a quarter of
+-- the derivation's time)
+CREATE OR REPLACE TEMP MACRO ll_norm(m) AS
+  CASE WHEN contains(m, '\') THEN replace(replace(m, '\t', chr(9)), '\n', chr(10)) ELSE m END;
 
 -- name: main
 CREATE OR REPLACE TEMP TABLE ll_batch AS

@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
+import { section } from '../../src/db/sql.ts';
 import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -348,5 +349,28 @@ describe('lambda_invocations is rebuilt from every event', () => {
     ]);
     // the events themselves keep what their file said
     expect(await count(db, 'SELECT count(*) FROM lambda_log_events WHERE function_name IS NULL')).toBe(2);
+  });
+});
+
+describe('function name and message normalisation macros (lambda_logs_derive.sql)', () => {
+  it('name the function from its log group (Lambda@Edge included) or a custom group\'s stream, and turn \\t and \\n back into characters', async () => {
+    await db.run(section('staging/lambda_logs_derive.sql', 'macros'));
+    const cases: Array<[string | null, string | null, string | null]> = [
+      ['/aws/lambda/orders-api', null, 'orders-api'],
+      ['/aws/lambda/us-east-1.edge-auth', null, 'edge-auth'],
+      ['/aws/lambda/eu-central-1.viewer_req', '2026/03/11/x[$LATEST]ab', 'viewer_req'],
+      ['/aws/lambda/my.fn', null, 'my.fn'],
+      ['/aws/lambda/', null, null],
+      ['/aws/lambda/a/b', null, null],
+      ['/custom/app-logs', '2026/03/11/billing-job[$LATEST]0123abcd', 'billing-job'],
+      ['/custom/app-logs', 'not-a-lambda-stream', null],
+      [null, null, null],
+    ];
+    for (const [group, stream, want] of cases) {
+      expect(await db.scalar('SELECT ll_function_name($g::VARCHAR, $s::VARCHAR)', { g: group, s: stream }), `${group} ${stream}`).toBe(want);
+    }
+    expect(await db.scalar(`SELECT ll_norm('a\\tb\\nc')`)).toBe('a\tb\nc');
+    expect(await db.scalar(`SELECT ll_norm('no backslash')`)).toBe('no backslash');
+    expect(await db.scalar(`SELECT ll_norm('C:\\x')`)).toBe('C:\\x');
   });
 });
