@@ -175,14 +175,15 @@ function detectJson(text: string): Detection {
       const elem = p.arrayElem.get('Records');
       // S3 event notifications and the Lambda event payloads of DynamoDB and Kinesis streams share
       // CloudTrail's {"Records"} and eventVersion, eventName, eventTime or eventID; their
-      // eventSource is "aws:<service>", CloudTrail's "<service>.amazonaws.com".
-      const source = p.strings.get('Records[].eventSource');
-      if ((source !== undefined && source.startsWith('aws:')) || p.keys.has('Records[].s3'))
-        return { kind: 'skip', why: 'AWS event notification {"Records"} (S3, DynamoDB or Kinesis event payload; not CloudTrail)' };
+      // eventSource is "aws:<service>" (SNS: EventSource), CloudTrail's "<service>.amazonaws.com".
+      const source = p.strings.get('Records[].eventSource') ?? p.strings.get('Records[].EventSource');
+      if (source !== undefined && source.startsWith('aws:'))
+        return { kind: 'skip', why: `AWS event payload {"Records"} from ${JSON.stringify(source.slice(0, 40))} (not CloudTrail)` };
+      if (p.keys.has('Records[].s3')) return { kind: 'skip', why: 'S3 event notification {"Records"} (not CloudTrail)' };
       if (elem === undefined || looksLikeCloudTrailRecord(p, 'Records[].'))
         return { kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' };
       if (p.keys.has('Records[].eventSource') || p.keys.has('Records[].EventSource'))
-        return { kind: 'skip', why: 'AWS event notification {"Records"} (SNS or SQS event payload; not CloudTrail)' };
+        return { kind: 'skip', why: 'AWS event payload {"Records"} (not CloudTrail)' };
     }
     if (has(p, 'Events') && (p.arrayElem.get('Events') === undefined || looksLikeLookupEvent(p, 'Events[].')))
       return { kind: 'load', format: 'cloudtrail-lookup', why: 'aws cloudtrail lookup-events output' };
