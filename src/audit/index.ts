@@ -146,7 +146,11 @@ export function auditTitle(r: AuditRow): string {
 
 /** Audit rows as findings, for `analyze findings` (the `extra` of collectFindings) and the report. */
 export async function auditFindings(db: Db): Promise<Finding[]> {
-  const rows = await runAudit(db);
+  return findingsOf(await runAudit(db));
+}
+
+/** The findings of audit rows already computed (the report runs the audit once for both). */
+export function findingsOf(rows: AuditRow[]): Finding[] {
   return rows.map((r) => ({
     analyzer: `audit:${r.check}`,
     severity: r.severity,

@@ -17,7 +17,7 @@ import { lambdaPersistence } from '../analyzers/defs/lambdaPersistence.ts';
 import { timeline } from '../analyzers/defs/timeline.ts';
 import { severityRank, type AnalyzerDescriptor, type AnalyzeContext, type AnalyzeWindow, type AttackTechnique, type Severity } from '../analyzers/types.ts';
 import { queryTable, type Value } from '../output/printer.ts';
-import { auditFindings, auditTitle, concernsFunction, runAudit } from '../audit/index.ts';
+import { auditTitle, concernsFunction, findingsOf, runAudit } from '../audit/index.ts';
 import { fmtBytes } from './format.ts';
 import { ANALYZER_MODEL, withModelTables, type ModelView } from '../model/materialize.ts';
 
@@ -72,9 +72,9 @@ export interface AuditProvider {
 }
 
 /**
- * The access audit of src/audit. The report asks for the rows of each function in turn: the
- * audit runs once per report and each function's rows are picked from its result with the same
- * rule `audit --function` uses.
+ * The access audit of src/audit. The report asks for the rows of each function in turn and for
+ * the audit's findings: the audit runs once per report, each function's rows are picked from its
+ * result with the same rule `audit --function` uses, and the findings are made from the same rows.
  */
 export function accessAudit(): AuditProvider {
   let all: Promise<Awaited<ReturnType<typeof runAudit>>> | undefined;
@@ -93,7 +93,7 @@ export function accessAudit(): AuditProvider {
           policy: typeof r.evidence.policy === 'string' ? r.evidence.policy : null,
         }));
     },
-    findings: (db) => auditFindings(db),
+    findings: async (db) => findingsOf(await (all ??= runAudit(db, {}))),
   };
 }
 
