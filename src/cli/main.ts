@@ -73,6 +73,7 @@ Every command reads --db (default ./forensics.duckdb). Data goes to stdout, mess
 export async function main(argv: string[]): Promise<number> {
   installInterruptHandler();
   let code = 0;
+  let running: string | undefined;
   // The modules of the commands named anywhere in argv (a path that happens to be a command's name
   // only loads one module more). yargs runs a command only when its name is in argv, so a command
   // whose module is not loaded is never run; its entry still lists it in --help.
@@ -92,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const c of COMMANDS) {
     const m = loaded.get(c.name);
     parser = parser.command(c.usage, c.describe, (y) => (m ? m.builder(y) : y), async (a) => {
+      running = c.name;
       code = await (m ?? (await c.load())).run(a);
     });
   }
@@ -107,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isInterrupted()) {
       process.stderr.write(`error: interrupted (Ctrl-C).\n`);
       process.stderr.write(
-        argv.includes('import')
+        running === 'import'
           ? 'hint: The batches committed before it are kept, with their ledger rows; the one in progress was rolled back. Run the same import again to load the rest: files already loaded are not read again.\n'
           : 'hint: Run the command again to finish it.\n',
       );

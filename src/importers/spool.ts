@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError, errorMessage } from '../errors.ts';
+import { isInterrupted } from '../util/interrupt.ts';
 import { traceLine } from '../util/trace.ts';
 import { copyAll, type CopyResult } from './spoolCopy.mjs';
 import type { FileEntry } from './types.ts';
@@ -71,6 +72,8 @@ export class Spooler {
       try {
         results = await this.inChild(dir, files);
       } catch (e) {
+        // Ctrl-C reaches the child too: the import is stopping, not short of a child
+        if (isInterrupted()) throw e;
         // a child that cannot start or died: this process does the work, more slowly
         this.broken = true;
         this.close();

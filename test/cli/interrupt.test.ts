@@ -12,14 +12,18 @@ describe('Ctrl-C during import', () => {
     writeExports(input, 8, 50_000);
     const db = path.join(dir, 'db.duckdb');
     // one file per batch, and a trace line on stderr as each commits
-    const child = cliAsync(['import', input, '--db', db], { env: { LAMBDA_FORENSICS_TRACE_BATCHES: '1', LAMBDA_FORENSICS_BATCH_FILES: '1' } });
+    // in a process group of its own, so that SIGINT goes to the whole group, as Ctrl-C in a terminal does
+    const child = cliAsync(['import', input, '--db', db], {
+      env: { LAMBDA_FORENSICS_TRACE_BATCHES: '1', LAMBDA_FORENSICS_BATCH_FILES: '1' },
+      detached: true,
+    });
     let stderr = '';
     let signalled = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (!signalled && stderr.includes('batch committed')) {
         signalled = true;
-        child.kill('SIGINT');
+        process.kill(-child.pid!, 'SIGINT');
       }
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

@@ -22,6 +22,12 @@ export function cli(args: string[], opts: { cwd?: string; env?: Record<string, s
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  return spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: { ...process.env, TZ: 'UTC', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** The CLI as a running child process; `detached` gives it a process group of its own (signal it with process.kill(-pid)). */
+export function cliAsync(args: string[], opts: { cwd?: string; env?: Record<string, string>; detached?: boolean } = {}) {
+  return spawn(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd,
+    env: { ...process.env, TZ: 'UTC', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
+  });
 }
