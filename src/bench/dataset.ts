@@ -224,7 +224,7 @@ export async function generateAll(
       const jobFile = path.join(dataDir, `.gen-job-${k}.json`);
       fs.writeFileSync(jobFile, JSON.stringify({ dataDir, seed: opts.seed, scale: opts.scale, level: opts.gzipLevel, tasks: load.tasks }));
       await new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'genChild.ts'), jobFile], {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'bench', 'genChild.ts'), jobFile], {
           cwd: REPO_ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
         });

@@ -6,7 +6,7 @@ export function traceLine(seconds: number, what: string): void {
   if (!TRACE) return;
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round(n / 1048576);
-  process.stderr.write(`[trace ${seconds.toFixed(2)} s] ${what} (rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB)\n`);
+  process.stderr.write(`[trace ${seconds.toFixed(2)} s, ${process.uptime().toFixed(2)} s since start] ${what} (rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)} MB)\n`);
 }
 
 /** Runs `fn` and, when tracing, prints how long it took. */
