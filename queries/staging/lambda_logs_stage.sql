@@ -51,6 +51,23 @@ FROM (
   JOIN batch_files b ON b.path = r.filename
 );
 
+-- name: export-text-table
+-- S3 export files whose every line starts an event, whole (exportLines.ts, readSimpleExport). Made
+-- again after each move to ll_stage: deleted rows of a temporary table keep their memory.
+CREATE OR REPLACE TEMP TABLE ll_export_text (file_id BIGINT, text VARCHAR);
+
+-- name: export-text
+-- The lines of the export files in ll_export_text, as readExportLines would stage them: every line
+-- is `<timestamp> <message>` (readSimpleExport checked it), numbered from 1; the empty string after
+-- a final line break is no line.
+INSERT INTO ll_stage (file_id, record_index, ts_text, message)
+SELECT file_id, line_no, substr(line, 1, strpos(line, ' ') - 1), substr(line, strpos(line, ' ') + 1)
+FROM (
+  SELECT file_id, unnest(generate_series(1, len(lines))) AS line_no, unnest(lines) AS line
+  FROM (SELECT file_id, string_split(text, chr(10)) AS lines FROM ll_export_text)
+)
+WHERE line <> '';
+
 -- name: in-file-groups
 -- Per file: the log groups the file itself names, and how many events lack one.
 SELECT file_id,

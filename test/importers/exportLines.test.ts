@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { section } from '../../src/db/sql.ts';
+import { readExportLines, readSimpleExport } from '../../src/importers/exportLines.ts';
+import { tempDir, withMemoryDb } from '../helpers/db.ts';
+
+const STAGE = 'staging/lambda_logs_stage.sql';
+
+function write(name: string, content: string | Buffer, gzip = false): string {
+  const p = path.join(tempDir(), name);
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  fs.writeFileSync(p, gzip ? zlib.gzipSync(bytes) : bytes);
+  return p;
+}
+
+async function lineByLine(p: string): Promise<{ lines: [number, string, string][]; issues: string[] }> {
+  const lines: [number, string, string][] = [];
+  const issues: string[] = [];
+  await readExportLines(p, (n, ts, msg) => lines.push([n, ts, msg]), (i) => issues.push(`${i.location} ${i.code}`));
+  return { lines, issues };
+}
+
+/** What `export-text` stages from a whole file's text, as [line, timestamp, message]. */
+async function splitBySql(fileText: string): Promise<[number, string, string][]> {
+  return withMemoryDb(async (db) => {
+    await db.run(section(STAGE, 'create'));
+    await db.run(section(STAGE, 'export-text-table'));
+    const a = await db.conn.createAppender('ll_export_text', 'main', 'temp');
+    a.appendBigInt(7n);
+    a.appendVarchar(fileText);
+    a.endRow();
+    a.flushSync();
+    a.closeSync();
+    await db.run(section(STAGE, 'export-text'));
+    const rows = await db.all<{ file_id: bigint; record_index: bigint; ts_text: string; message: string }>(
+      'SELECT file_id, record_index, ts_text, message FROM ll_stage ORDER BY record_index',
+    );
+    expect(rows.every((r) => r.file_id === 7n)).toBe(true);
+    return rows.map((r) => [Number(r.record_index), r.ts_text, r.message]);
+  });
+}
+
+describe('S3 export files read whole (readSimpleExport and export-text)', () => {
+  // every line starts an event: a tab, \r inside a message, \r\n line ends, non-ASCII text, a
+  // message with the timestamp's own pattern, an empty message, fractional and whole seconds
+  const simple = [
+    '2026-03-11T08:00:00.123Z START RequestId: 5c5f0e4a-1111-4c1b-9e1a-aaaaaaaaaaaa Version: $LATEST',
+    '2026-03-11T08:00:00.200Z 2026-03-11T08:00:00.200Z\t5c5f0e4a-1111-4c1b-9e1a-aaaaaaaaaaaa\tINFO\tcaf\u00e9 \u2603 \u{1F600}',
+    '2026-03-11T08:00:01Z Traceback (most recent call last):\r  File "app.py", line 3\rValueError: x',
+    '2026-03-11T08:00:02.5Z ',
+    '2026-03-11T08:00:03.000Z windows line end\r',
+    '2026-03-11T08:00:04.000Z REPORT RequestId: 5c5f0e4a-1111-4c1b-9e1a-aaaaaaaaaaaa\tDuration: 1.00 ms',
+  ];
+
+  for (const [label, text] of [
+    ['with a final line break', `${simple.join('\n')}\n`],
+    ['without a final line break', simple.join('\n')],
+  ] as const) {
+    it(`stages what the line-by-line reader gives, ${label}`, async () => {
+      for (const gzip of [false, true]) {
+        const p = write(gzip ? 'simple.log.gz' : 'simple.log', text, gzip);
+        const whole = await readSimpleExport(p);
+        expect(whole).toBe(text);
+        const expected = await lineByLine(p);
+        expect(expected.issues).toEqual([]);
+        expect(expected.lines).toHaveLength(simple.length);
+        expect(await splitBySql(whole!)).toEqual(expected.lines);
+      }
+    });
+  }
+
+  it('leaves every other file to the line-by-line reader', async () => {
+    const first = '2026-03-11T08:00:00.000Z first';
+    const cases: [string, string | Buffer][] = [
+      ['a line that continues the event before it', `${first}\n  at handler (index.js:3)\n`],
+      ['an empty line between events', `${first}\n\n${first}\n`],
+      ['two line breaks at the end', `${first}\n\n`],
+      ['a blank first line', `\n${first}\n`],
+      ['a first line without a timestamp', `hello\n${first}\n`],
+      ['a timestamp without its space', `2026-03-11T08:00:00.000Z\n${first}\n`],
+      ['an empty file', ''],
+      ['bytes that are not UTF-8', Buffer.concat([Buffer.from(`${first}\n2026-03-11T08:00:01.000Z caf`), Buffer.from([0xe9]), Buffer.from('\n')])],
+    ];
+    for (const [label, content] of cases) {
+      expect(await readSimpleExport(write('other.log', content)), label).toBeUndefined();
+    }
+  });
+
+  it('fails on a damaged gzip stream, as the line-by-line reader does', async () => {
+    const good = zlib.gzipSync(Buffer.from('2026-03-11T08:00:00.000Z a\n'.repeat(2000)));
+    const p = write('cut.log.gz', good.subarray(0, Math.floor(good.length / 2)));
+    await expect(readSimpleExport(p)).rejects.toThrow();
+    await expect(lineByLine(p)).rejects.toThrow();
+  });
+});
