@@ -57,17 +57,19 @@ async function loadTasks(db: Db, files: FileEntry[], outcomes: Map<number, FileO
 
 /**
  * S3 export files up to `maxFileBytes` (content) are read whole when every line starts an event
- * (readSimpleExport); their texts are moved to ll_stage, and dropped, each time `flushBytes` of them
- * have been collected. Measured on the benchmark's Lambda logs (5M lines): moving every 64 MB took
- * 24.5–25.3 s with peak RSS 1.31–1.57 GB, every 16 MB 25.6–26.6 s at 1.25–1.30 GB, every file
- * 28 s at 1.13–1.16 GB. Tests lower both to drive each path.
+ * (readSimpleExport; while it is read, a file holds about 3× its size in JavaScript: the inflated
+ * bytes and the text; larger files are streamed). Their texts are moved to ll_stage, and dropped,
+ * each time `flushBytes` of them have been collected. Measured on the benchmark's Lambda logs (5M
+ * lines): moving every 64 MB took 24.5–25.3 s with peak RSS 1.31–1.57 GB, every 16 MB 25.6–26.6 s
+ * at 1.25–1.30 GB, every file 28 s at 1.13–1.16 GB. Tests lower both to drive each path.
  */
-export const exportStaging = { maxFileBytes: 64 * 1024 * 1024, flushBytes: 16 * 1024 * 1024 };
+export const exportStaging = { maxFileBytes: 16 * 1024 * 1024, flushBytes: 16 * 1024 * 1024 };
 
 /**
  * Stages S3 export files into ll_stage; returns how many lines of each file were skipped. A file
  * whose every line starts an event (as CloudWatch Logs writes them) goes in whole and SQL splits it
- * (`export-text`): 0.25 against 1.3 µs a line, most of which was the appender's calls per value.
+ * (`export-text`): reading takes about 0.3 µs a line instead of 1.8 µs, 1.3 of which were the
+ * appender's ten calls per row.
  * Any other file is streamed line by line (readExportLines), which joins continuation lines and
  * reports lines it cannot use.
  */
