@@ -10,8 +10,10 @@ export type Detection =
   | { kind: 'load'; format: string; why: string }
   | { kind: 'skip'; why: string; issue?: { code: string; message: string } };
 
+/** The timestamp that starts a CloudWatch Logs export line, as regular-expression source. */
+export const EXPORT_TIMESTAMP = String.raw`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z`;
 /** A CloudWatch Logs `<ISO timestamp> <message>` export line. */
-export const EXPORT_LINE_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z) (.*)$/s;
+export const EXPORT_LINE_RE = new RegExp(`^(${EXPORT_TIMESTAMP}) (.*)$`, 's');
 /** A flow-log record: version, account id (or "unknown"), interface id, ... */
 const FLOW_V2_RE = /^\d+ (\d{12}|unknown|-) (eni-[0-9a-f]+|-) /;
 const FLOW_HEADER_RE = /^(version|account-id|interface-id|srcaddr|dstaddr|srcport|dstport|protocol|packets|bytes|start|end|action|log-status|vpc-id|subnet-id|instance-id|tcp-flags|type|pkt-srcaddr|pkt-dstaddr|region|az-id|flow-direction|traffic-path|ecs-[a-z-]+|reject-reason|sublocation-type|sublocation-id|pkt-src-aws-service|pkt-dst-aws-service)( |$)/;

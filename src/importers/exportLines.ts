@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import zlib from 'node:zlib';
-import { EXPORT_LINE_RE } from './detect.ts';
+import { EXPORT_LINE_RE, EXPORT_TIMESTAMP } from './detect.ts';
+import { isGzip } from './sniff.ts';
 import type { IssueInput } from './types.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -24,7 +25,7 @@ export async function readExportLines(
   const magic = Buffer.alloc(2);
   await fd.read(magic, 0, 2, 0);
   await fd.close();
-  if (magic[0] === 0x1f && magic[1] === 0x8b) input = input.pipe(zlib.createGunzip());
+  if (isGzip(magic)) input = input.pipe(zlib.createGunzip());
 
   let lineNo = 0;
   let events = 0;
@@ -86,9 +87,9 @@ export async function readExportLines(
 }
 
 /** An event's first line: the timestamp, then one space. */
-const EVENT_START = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z /;
+const EVENT_START = new RegExp(`^${EXPORT_TIMESTAMP} `);
 /** A line break followed by anything but an event's first line. */
-const OTHER_LINE = /\n(?!\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z )/g;
+const OTHER_LINE = new RegExp(`\\n(?!${EXPORT_TIMESTAMP} )`, 'g');
 
 /**
  * The whole text of an export file in which every line starts an event, which is how CloudWatch
@@ -104,7 +105,7 @@ export async function readSimpleExport(path: string): Promise<string | undefined
   // inflated in this thread: in libuv's pool each thread keeps its own heap of freed output buffers
   // (RSS 1.2 → 1.5–1.7 GB for the benchmark's Lambda logs); 1 MiB output chunks, as zlib's 16 KiB
   // default takes 3× as long for a 6 MB export
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = zlib.gunzipSync(bytes, { chunkSize: 1 << 20 });
+  if (isGzip(bytes)) bytes = zlib.gunzipSync(bytes, { chunkSize: 1 << 20 });
   if (!isUtf8(bytes)) return undefined;
   const text = bytes.toString('utf8');
   if (!EVENT_START.test(text)) return undefined;

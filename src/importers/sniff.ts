@@ -40,7 +40,8 @@ export interface FileFacts {
   readError?: string;
 }
 
-const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+/** Whether bytes start with gzip's magic number. */
+export const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 /** Size field of a gzip trailer (uncompressed size mod 2^32), lifted to at least the compressed size. */
 export function trailerSize(compressedSize: number, last4: Buffer): number {
