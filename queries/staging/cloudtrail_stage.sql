@@ -17,15 +17,16 @@ FROM ({{json_source}}) AS j(file_id, record_index, rec, outer_time)
 -- name: cloudtrail-records
 -- S3 delivery, parsed once, straight into the record STRUCT. DuckDB refuses the whole file when a
 -- record is not an object (or repeats a key); the importer then reads that file again with
--- cloudtrail-records-lenient, record by record.
+-- cloudtrail-records-lenient, record by record. $json_format is 'newline_delimited' for files
+-- whose head shows one line (as AWS writes them), else 'auto'.
 SELECT b.file_id, unnest(generate_series(1, len(r.Records))), unnest(r.Records), NULL, NULL
-FROM read_json($files, columns = {'Records': $records_type}, format = 'auto', filename = true,
+FROM read_json($files, records = true, columns = {'Records': $records_type}, format = $json_format, filename = true,
                maximum_object_size = $max_object) r
 JOIN batch_files b ON b.path = r.filename
 
 -- name: cloudtrail-records-lenient
 SELECT b.file_id, unnest(generate_series(1, len(r.Records))), unnest(r.Records), NULL
-FROM read_json($files, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true,
+FROM read_json($files, records = true, columns = {'Records': 'JSON[]'}, format = 'auto', filename = true,
                maximum_object_size = $max_object) r
 JOIN batch_files b ON b.path = r.filename
 
@@ -44,7 +45,7 @@ JOIN batch_files b ON b.path = r.filename
 SELECT file_id, idx, TRY_CAST(e.CloudTrailEvent AS JSON), e.EventTime
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.Events))) AS idx, unnest(r.Events) AS e
-  FROM read_json($files, columns = {'Events': 'STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]'},
+  FROM read_json($files, records = true, columns = {'Events': 'STRUCT("EventTime" VARCHAR, "CloudTrailEvent" VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
 )
@@ -52,7 +53,7 @@ FROM (
 -- name: cloudtrail-lookup-jsonl
 SELECT b.file_id, row_number() OVER (PARTITION BY r.filename ORDER BY r.ordinality),
        TRY_CAST(r.CloudTrailEvent AS JSON), r.EventTime
-FROM read_json($files, columns = {'EventTime': 'VARCHAR', 'CloudTrailEvent': 'VARCHAR'},
+FROM read_json($files, records = true, columns = {'EventTime': 'VARCHAR', 'CloudTrailEvent': 'VARCHAR'},
                format = 'newline_delimited', filename = true, maximum_object_size = $max_object)
      WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename
@@ -70,7 +71,7 @@ FROM (
 SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
-  FROM read_json($files, columns = {'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
+  FROM read_json($files, records = true, columns = {'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
 )
@@ -79,7 +80,7 @@ FROM (
 SELECT file_id, idx, TRY_CAST(e.message AS JSON), NULL
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
-  FROM read_json($files, columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
+  FROM read_json($files, records = true, columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object) r
   JOIN batch_files b ON b.path = r.filename
 )

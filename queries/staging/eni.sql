@@ -5,7 +5,7 @@
 -- One row per top-level JSON object of each file (normally one), with its NetworkInterfaces value.
 CREATE OR REPLACE TEMP TABLE eni_docs AS
 SELECT b.file_id, r.ordinality AS doc_index, r.NetworkInterfaces AS list
-FROM read_json($files, columns = {'NetworkInterfaces': 'JSON'}, format = 'unstructured', filename = true,
+FROM read_json($files, records = true, columns = {'NetworkInterfaces': 'JSON'}, format = 'unstructured', filename = true,
                maximum_object_size = $max_object) WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename;
 

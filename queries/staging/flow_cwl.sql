@@ -16,7 +16,7 @@ SELECT file_id, row_number() OVER (PARTITION BY file_id ORDER BY ord, idx), e.me
 FROM (
   SELECT b.file_id, r.ordinality AS ord,
          unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
-  FROM read_json($files,
+  FROM read_json($files, records = true,
                  columns = {'messageType': 'VARCHAR',
                             'logEvents': 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object,
@@ -32,7 +32,7 @@ SELECT file_id, row_number() OVER (PARTITION BY file_id ORDER BY ord, idx), e.me
 FROM (
   SELECT b.file_id, r.ordinality AS ord,
          unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
-  FROM read_json($files,
+  FROM read_json($files, records = true,
                  columns = {'events': 'STRUCT("timestamp" BIGINT, message VARCHAR)[]'},
                  format = 'auto', filename = true, maximum_object_size = $max_object,
                  compression = $compression) WITH ORDINALITY r

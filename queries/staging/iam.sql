@@ -5,7 +5,7 @@ CREATE OR REPLACE TEMP TABLE iam_docs AS
 SELECT b.file_id, r.ordinality AS doc_index,
        r.UserDetailList AS users, r.GroupDetailList AS groups, r.RoleDetailList AS roles, r.Policies AS policies,
        r.IsTruncated AS is_truncated
-FROM read_json($files, columns = {'UserDetailList': 'JSON', 'GroupDetailList': 'JSON', 'RoleDetailList': 'JSON',
+FROM read_json($files, records = true, columns = {'UserDetailList': 'JSON', 'GroupDetailList': 'JSON', 'RoleDetailList': 'JSON',
                                   'Policies': 'JSON', 'IsTruncated': 'BOOLEAN'},
                format = 'unstructured', filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename;

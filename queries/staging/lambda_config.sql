@@ -24,7 +24,7 @@ SELECT b.file_id, r.ordinality, 'function',
        NULL, NULL, NULL, NULL, r.NextMarker,
        CASE WHEN r.Functions IS NULL THEN 'no-functions'
             WHEN json_type(r.Functions) <> 'ARRAY' THEN 'functions-not-array' END
-FROM read_json($files, columns = {'Functions': 'JSON', 'NextMarker': 'VARCHAR'}, format = 'unstructured',
+FROM read_json($files, records = true, columns = {'Functions': 'JSON', 'NextMarker': 'VARCHAR'}, format = 'unstructured',
                filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename;
 
@@ -61,7 +61,7 @@ SELECT file_id, doc_index, 'statement',
 FROM (
   SELECT b.file_id, r.ordinality AS doc_index, r.Policy AS policy, r.RevisionId AS revision_id,
          TRY_CAST(r.Policy AS JSON) AS doc
-  FROM read_json($files, columns = {'Policy': 'VARCHAR', 'RevisionId': 'VARCHAR'}, format = 'unstructured',
+  FROM read_json($files, records = true, columns = {'Policy': 'VARCHAR', 'RevisionId': 'VARCHAR'}, format = 'unstructured',
                  filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
   JOIN batch_files b ON b.path = r.filename
 );

@@ -28,7 +28,7 @@ FROM (
   SELECT b.file_id, r.ordinality AS obj, r.messageType AS message_type, r.logGroup AS log_group,
          r.logStream AS log_stream,
          unnest(generate_series(1, len(r.logEvents))) AS idx, unnest(r.logEvents) AS e
-  FROM read_json($files,
+  FROM read_json($files, records = true,
                  columns = {'messageType': 'VARCHAR', 'logGroup': 'VARCHAR', 'logStream': 'VARCHAR',
                             'logEvents': 'STRUCT(id VARCHAR, "timestamp" VARCHAR, message VARCHAR)[]'},
                  format = 'unstructured', filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
@@ -45,7 +45,7 @@ SELECT file_id, row_number() OVER (PARTITION BY file_id ORDER BY obj, idx), NULL
 FROM (
   SELECT b.file_id, r.ordinality AS obj,
          unnest(generate_series(1, len(r.events))) AS idx, unnest(r.events) AS e
-  FROM read_json($files,
+  FROM read_json($files, records = true,
                  columns = {'events': 'STRUCT("logStreamName" VARCHAR, "timestamp" VARCHAR, message VARCHAR, "eventId" VARCHAR)[]'},
                  format = 'unstructured', filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
   JOIN batch_files b ON b.path = r.filename

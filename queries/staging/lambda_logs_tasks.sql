@@ -13,7 +13,7 @@ SELECT file_id, idx AS record_index,
        t.status.code AS status_code
 FROM (
   SELECT b.file_id, unnest(generate_series(1, len(r.exportTasks))) AS idx, unnest(r.exportTasks) AS t
-  FROM read_json($files,
+  FROM read_json($files, records = true,
                  columns = {'exportTasks': 'STRUCT("taskId" VARCHAR, "taskName" VARCHAR, "logGroupName" VARCHAR,
                             "from" VARCHAR, "to" VARCHAR, destination VARCHAR, "destinationPrefix" VARCHAR,
                             status STRUCT(code VARCHAR, message VARCHAR))[]'},

@@ -44,14 +44,14 @@ CREATE OR REPLACE TEMP TABLE m_stat_fn (file_id BIGINT, function_name VARCHAR);
 -- name: metrics-data
 INSERT INTO m_data_docs
 SELECT b.file_id, r.ordinality, r.MetricDataResults, r.NextToken
-FROM read_json($files, columns = {'MetricDataResults': 'JSON', 'NextToken': 'VARCHAR'}, format = 'unstructured',
+FROM read_json($files, records = true, columns = {'MetricDataResults': 'JSON', 'NextToken': 'VARCHAR'}, format = 'unstructured',
                filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename;
 
 -- name: metrics-statistics
 INSERT INTO m_stat_docs
 SELECT b.file_id, r.ordinality, r.Label, r.Datapoints
-FROM read_json($files, columns = {'Label': 'VARCHAR', 'Datapoints': 'JSON'}, format = 'unstructured',
+FROM read_json($files, records = true, columns = {'Label': 'VARCHAR', 'Datapoints': 'JSON'}, format = 'unstructured',
                filename = true, maximum_object_size = $max_object) WITH ORDINALITY r
 JOIN batch_files b ON b.path = r.filename;
 

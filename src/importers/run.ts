@@ -278,6 +278,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       verified: t.facts.verified,
       mtimeMs: t.facts.mtimeMs,
       format: t.det.format,
+      oneLine: t.facts.oneLineHead,
       importer: importerFor(t.det.format)!,
     });
   });

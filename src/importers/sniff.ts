@@ -36,6 +36,13 @@ export interface FileFacts {
   contentBytes?: number;
   /** Whether the whole gzip stream was decompressed and checked (always true for plain files). */
   verified: boolean;
+  /**
+   * Whether the head has no line break, but for one ending the content: such a file may be one
+   * JSON value per line (AWS writes a CloudTrail delivery file as one line), which DuckDB's JSON
+   * reader parses faster read as lines. Only a hint: a reader that trusts it fails on a later
+   * break, and the file is then read the general way.
+   */
+  oneLineHead?: boolean;
   /** Set when the file cannot be read to its end (truncated or corrupt gzip, I/O error). */
   readError?: string;
 }
@@ -71,6 +78,13 @@ function gzipHead(prefix: Buffer, isWholeFile: boolean, want: number): { head: B
     }
     take = Math.min(prefix.length, take * 4);
   }
+}
+
+/** FileFacts.oneLineHead: no line break in `head`, or (when it is the whole content) only at its end. */
+export function oneLineHead(head: Buffer, headIsAll: boolean): boolean {
+  const nl = head.indexOf(0x0a);
+  if (nl === -1) return true;
+  return headIsAll && head.subarray(nl + 1).every((b) => b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09);
 }
 
 /**
@@ -125,18 +139,21 @@ export async function readFacts(path: string): Promise<FileFacts> {
   if (!isGzip(prefix)) {
     const head = prefix.subarray(0, HEAD_BYTES);
     const parquet = head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1';
-    return { ...base, gzip: false, parquet, head: Buffer.from(head), headIsAll: st.size <= HEAD_BYTES, contentBytes: st.size, verified: true };
+    const headIsAll = st.size <= HEAD_BYTES;
+    return { ...base, gzip: false, parquet, head: Buffer.from(head), headIsAll, contentBytes: st.size, verified: true, oneLineHead: oneLineHead(head, headIsAll) };
   }
   const g = gzipHead(prefix, isWholeFile, QUICK_HEAD_BYTES);
   if (g.error) return { ...base, gzip: true, parquet: false, head: g.head, headIsAll: false, verified: true, readError: g.error };
+  const headIsAll = g.all !== undefined && g.all <= HEAD_BYTES;
   const facts: FileFacts = {
     ...base,
     gzip: true,
     parquet: false,
     head: g.head, // not copied: the caller drops the head as soon as the format is detected
-    headIsAll: g.all !== undefined && g.all <= HEAD_BYTES,
+    headIsAll,
     contentBytes: g.all ?? trailerSize(st.size, last4),
     verified: g.all !== undefined,
+    oneLineHead: oneLineHead(g.head, headIsAll),
   };
   if (g.all === undefined && g.head.length < HEAD_BYTES) {
     facts.fullHead = () => {

@@ -13,6 +13,8 @@ export interface FileEntry {
   verified: boolean;
   mtimeMs: number;
   format: string;
+  /** FileFacts.oneLineHead: the file may be one JSON value per line (a hint; see sniff.ts). */
+  oneLine?: boolean;
   /** A decompressed copy of this gzip file to read instead of `path` (spool.ts); it exists while the batch loads. */
   readPath?: string;
 }

@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from '../../src/db/connection.ts';
 import { SCHEMA_VERSION, ensureSchema } from '../../src/db/schema.ts';
 import { RECORD_FIELDS } from '../../src/importers/cloudtrail/record.ts';
+import { cloudTrailRead } from '../../src/importers/cloudtrail/index.ts';
+import { oneLineHead, readFacts } from '../../src/importers/sniff.ts';
 import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -215,6 +217,74 @@ describe('CloudTrail: every field of a record is kept', () => {
       expect(got).toEqual(want);
     } finally {
       db2.close();
+    }
+  });
+});
+
+describe('CloudTrail S3 delivery files read as lines', () => {
+  it('a file is read as JSON lines when its head shows one line, else the general way; a lenient retry never is', async () => {
+    const rec = (id: string) => ({ eventVersion: '1.08', eventID: id, eventTime: '2026-03-01T00:00:00Z', eventSource: 'lambda.amazonaws.com', eventName: 'GetFunction' });
+    const dir = tempDir();
+    const one = path.join(dir, 'one.json.gz');
+    const pretty = path.join(dir, 'pretty.json.gz');
+    const plain = path.join(dir, 'plain.json');
+    fs.writeFileSync(one, zlib.gzipSync(`${JSON.stringify({ Records: [rec('x1')] })}\n`));
+    fs.writeFileSync(pretty, zlib.gzipSync(JSON.stringify({ Records: [rec('x2')] }, null, 2)));
+    fs.writeFileSync(plain, `${JSON.stringify({ Records: [rec('x3')] })}\r\n`);
+    const facts = await Promise.all([one, pretty, plain].map((p) => readFacts(p)));
+    expect(facts.map((f) => f.oneLineHead)).toEqual([true, false, true]);
+    expect(facts.map((f) => cloudTrailRead({ format: 'cloudtrail-records', oneLine: f.oneLineHead }, false))).toEqual([
+      { reader: 'cloudtrail-records', jsonFormat: 'newline_delimited' },
+      { reader: 'cloudtrail-records', jsonFormat: 'auto' },
+      { reader: 'cloudtrail-records', jsonFormat: 'newline_delimited' },
+    ]);
+    expect(cloudTrailRead({ format: 'cloudtrail-records', oneLine: true }, true)).toEqual({ reader: 'cloudtrail-records-lenient' });
+    expect(cloudTrailRead({ format: 'cloudtrail-lookup', oneLine: true }, false)).toEqual({ reader: 'cloudtrail-lookup' });
+    // a line break only past the head: the head alone cannot tell
+    expect(oneLineHead(Buffer.from('{"Records":[{"a":1}'), false)).toBe(true);
+    expect(oneLineHead(Buffer.from('{"Records":[]}\n{"Records":[]}\n'), true)).toBe(false);
+    expect(oneLineHead(Buffer.from('{"Records":[]}\n \t\r\n'), true)).toBe(true);
+  });
+
+  it('one-line, pretty-printed and late-broken files in one batch load the same rows as each read alone the general way', async () => {
+    const records = [...realRecords().values()];
+    const body = records.map((x) => JSON.stringify(x));
+    const dir = tempDir();
+    const mixed = path.join(dir, 'mixed');
+    fs.mkdirSync(mixed);
+    fs.writeFileSync(path.join(mixed, 'a-one-line.json.gz'), zlib.gzipSync(`{"Records":[${body.slice(0, 100).join(',')}]}`));
+    fs.writeFileSync(path.join(mixed, 'b-pretty.json.gz'), zlib.gzipSync(JSON.stringify({ Records: records.slice(100, 200) }, null, 2)));
+    // one line for the first 100 KB (past any head), then a line break between two records
+    const late = `{"Records":[${body.slice(200, 300).join(',')},\n${body.slice(300).join(',')}]}`;
+    expect(late.indexOf('\n')).toBeGreaterThan(64 * 1024);
+    fs.writeFileSync(path.join(mixed, 'c-late-break.json.gz'), zlib.gzipSync(late));
+    fs.writeFileSync(path.join(mixed, 'd-one-line.json'), `{"Records":[${body.slice(0, 10).join(',')}]}\n`);
+
+    const s = await importPaths(db, [mixed]);
+    expect(s.files.map((f) => [path.basename(f.path), f.status, f.rows, f.duplicates, f.issues])).toEqual([
+      ['a-one-line.json.gz', 'loaded', 100, 0, 0],
+      ['b-pretty.json.gz', 'loaded', 100, 0, 0],
+      ['c-late-break.json.gz', 'loaded', 122, 0, 0],
+      ['d-one-line.json', 'loaded', 0, 10, 0],
+    ]);
+    const all = await memoryDb();
+    try {
+      fs.writeFileSync(path.join(dir, 'all.json'), JSON.stringify({ Records: records }, null, 1));
+      await importPaths(all, [path.join(dir, 'all.json')]);
+      const cols = `event_id, event_time, event_name, user_identity::VARCHAR AS ui, request_parameters::VARCHAR AS rp, source_record`;
+      const got = await db.all(`SELECT ${cols} FROM cloudtrail_events ORDER BY event_id`);
+      const want = await all.all(`SELECT ${cols} FROM cloudtrail_events ORDER BY event_id`);
+      expect(got.length).toBe(322);
+      // source_record counts within each file: compare the rest, then the numbering per file
+      const strip = (r: Record<string, unknown>[]) => r.map(({ source_record: _, ...x }) => x);
+      expect(strip(got)).toEqual(strip(want));
+      expect(await db.all(`SELECT source_file, min(source_record) AS lo, max(source_record) AS hi FROM cloudtrail_events GROUP BY 1 ORDER BY 1`)).toEqual([
+        { source_file: path.join(mixed, 'a-one-line.json.gz'), lo: 1n, hi: 100n },
+        { source_file: path.join(mixed, 'b-pretty.json.gz'), lo: 1n, hi: 100n },
+        { source_file: path.join(mixed, 'c-late-break.json.gz'), lo: 1n, hi: 122n },
+      ]);
+    } finally {
+      all.close();
     }
   });
 });

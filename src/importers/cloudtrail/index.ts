@@ -36,6 +36,27 @@ async function stageExportFile(db: Db, fileId: number, path: string, outcome: Fi
   }
 }
 
+/** How one file of a batch is read: a section of cloudtrail_stage.sql, and for S3 delivery files the JSON format. */
+export interface CloudTrailRead {
+  reader: string;
+  jsonFormat?: 'newline_delimited' | 'auto';
+}
+
+/**
+ * The reader for a file. S3 delivery files are read straight into the record STRUCT; those whose
+ * head shows one line (AWS writes them so) as JSON lines, which DuckDB parses with about 10% less
+ * work than when it must find where each object ends. A file with a line break further on then
+ * fails its batch, and the runner's retry reads it alone the general way. A file DuckDB refuses
+ * either way (a record that is not an object) comes back alone with `lenient`, to be read record
+ * by record. CloudWatch Logs export lines are staged in JS first.
+ */
+export function cloudTrailRead(f: { format: string; oneLine?: boolean }, lenient: boolean): CloudTrailRead {
+  if (f.format === 'cloudtrail-cwl-export') return { reader: 'staged' };
+  if (f.format !== 'cloudtrail-records') return { reader: f.format };
+  if (lenient) return { reader: 'cloudtrail-records-lenient' };
+  return { reader: 'cloudtrail-records', jsonFormat: f.oneLine ? 'newline_delimited' : 'auto' };
+}
+
 export const cloudtrailImporter: Importer = {
   formats: [
     'cloudtrail-records',
@@ -64,15 +85,17 @@ export const cloudtrailImporter: Importer = {
     const outcomes = new Map<number, FileOutcome>(files.map((f) => [f.fileId, emptyOutcome()]));
     const sql = sqlSections(NORMALIZE);
     const insert = sql.get('insert')!;
-    const byFormat = new Map<string, typeof files>();
+    const groups = new Map<string, { read: CloudTrailRead; files: typeof files }>();
     for (const f of files) {
-      const group = byFormat.get(f.format);
-      if (group) group.push(f);
-      else byFormat.set(f.format, [f]);
+      const read = cloudTrailRead(f, ctx.lenient ?? false);
+      const key = `${read.reader} ${read.jsonFormat ?? ''}`;
+      const group = groups.get(key);
+      if (group) group.files.push(f);
+      else groups.set(key, { read, files: [f] });
     }
     const { record_spec, records_type } = recordParams();
-    for (const [format, group] of byFormat) {
-      if (format === 'cloudtrail-cwl-export') {
+    for (const { read, files: group } of groups.values()) {
+      if (read.reader === 'staged') {
         await db.run(
           'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
         );
@@ -81,14 +104,11 @@ export const cloudtrailImporter: Importer = {
         await db.run('DROP TABLE ct_stage');
         continue;
       }
-      // S3 delivery files are read straight into the record STRUCT; a file DuckDB refuses that way
-      // (a record that is not an object) comes back alone with ctx.lenient, to be read record by record.
-      const reader = format === 'cloudtrail-records' ? (ctx.lenient ? 'cloudtrail-records-lenient' : format) : format;
-      const direct = reader === 'cloudtrail-records';
-      await db.run(withSource(insert, direct ? section(STAGE, reader) : fromJson(section(STAGE, reader))), {
+      const direct = read.reader === 'cloudtrail-records';
+      await db.run(withSource(insert, direct ? section(STAGE, read.reader) : fromJson(section(STAGE, read.reader))), {
         files: fileListParam(group),
         max_object: maxObjectSize(group),
-        ...(direct ? { records_type } : { record_spec }),
+        ...(direct ? { records_type, json_format: read.jsonFormat! } : { record_spec }),
       });
     }
     return outcomes;
