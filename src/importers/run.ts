@@ -12,7 +12,7 @@ import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
-import { collectGarbage } from '../util/gc.ts';
+import { collectGarbageAbove } from '../util/gc.ts';
 import { readAndDetect } from './readPool/pool.ts';
 import { Spooler, closeSpool, openSpool } from './spool.ts';
 import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
@@ -125,6 +125,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
 }
 
 const GC_EVERY_FILES = 10_000;
+/** Heap plus buffers past which the import collects garbage between phases (see gc.ts). */
+const GC_ABOVE_BYTES = 192 * 1024 * 1024;
 
 export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
   const t0 = Date.now();
@@ -149,10 +151,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     detections[i] = opts.source && !r.readError ? { kind: 'load', format: opts.source, why: 'forced with --source' } : detected;
     readProgress.advance(1, 0);
     // dead read buffers pile up faster than V8 collects them; collect now and then (see gc.ts)
-    if (++read % GC_EVERY_FILES === 0) collectGarbage();
+    if (++read % GC_EVERY_FILES === 0) collectGarbageAbove(GC_ABOVE_BYTES);
   }, { concurrency: READ_CONCURRENCY });
   readProgress.done();
-  collectGarbage();
+  if (collectGarbageAbove(GC_ABOVE_BYTES)) trace('collected garbage');
   trace(`read ${listed.length} files (sha256, format)`);
 
   // Ledger: a file already seen (same sha256) is not imported again.
@@ -347,7 +349,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       }
       touched.add(importer);
-      collectGarbage();
+      collectGarbageAbove(GC_ABOVE_BYTES);
       trace(`batch of ${files.length} ${importer.source} files committed`);
       opts.onBatch?.(importer.source, files.length);
       if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
