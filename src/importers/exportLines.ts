@@ -98,18 +98,34 @@ const OTHER_LINE = new RegExp(`\\n(?!${EXPORT_TIMESTAMP} )`, 'g');
  * lines are split and cut by SQL (lambda_logs_stage.sql, `export-text`), with the same line numbers,
  * timestamps and messages readExportLines would give. Anything else (a line that continues the
  * event before it, an empty or blank line, bytes that are not UTF-8) gives undefined, and the file
- * is read line by line. The caller keeps this to files small enough to hold whole.
+ * is read line by line, as is a file whose content passes `maxBytes`.
  */
-export async function readSimpleExport(path: string): Promise<string | undefined> {
+export async function readSimpleExport(path: string, maxBytes: number): Promise<string | undefined> {
   let bytes: Buffer = await fs.promises.readFile(path);
+  if (!isGzip(bytes) && bytes.length > maxBytes) return undefined;
   // inflated in this thread: in libuv's pool each thread keeps its own heap of freed output buffers
   // (RSS 1.2 → 1.5–1.7 GB for the benchmark's Lambda logs); 1 MiB output chunks, as zlib's 16 KiB
-  // default takes 3× as long for a 6 MB export
-  if (isGzip(bytes)) bytes = zlib.gunzipSync(bytes, { chunkSize: 1 << 20 });
+  // default takes 3× as long for a 6 MB export. Never more than maxBytes: the size a gzip trailer
+  // states is not checked before (a file that inflates further is read line by line instead).
+  // A damaged stream throws a zlib error (isZlibError), as readExportLines does.
+  if (isGzip(bytes)) {
+    try {
+      bytes = zlib.gunzipSync(bytes, { chunkSize: 1 << 20, maxOutputLength: maxBytes });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
+      throw e;
+    }
+  }
   if (!isUtf8(bytes)) return undefined;
   const text = bytes.toString('utf8');
   if (!EVENT_START.test(text)) return undefined;
   OTHER_LINE.lastIndex = 0;
   const other = OTHER_LINE.exec(text);
   return other === null || other.index === text.length - 1 ? text : undefined;
+}
+
+/** Whether an error is zlib's for a damaged or cut gzip stream (Z_DATA_ERROR, Z_BUF_ERROR, ...). */
+export function isZlibError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }

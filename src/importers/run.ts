@@ -124,6 +124,11 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T, i: number) =
   return out;
 }
 
+/** A loaded batch's verdict on one of its files. */
+function outcomeStatus(o: FileOutcome | undefined): 'failed' | 'skipped' | 'loaded' {
+  return o?.failedReason ? 'failed' : o?.skippedReason ? 'skipped' : 'loaded';
+}
+
 const GC_EVERY_FILES = 10_000;
 /** Heap plus buffers past which the import collects garbage between phases (see gc.ts). */
 const GC_ABOVE_BYTES = 192 * 1024 * 1024;
@@ -202,11 +207,13 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   // would silently lose the lines after a break, so their files are checked whole first; a JSON
   // document cut short cannot parse, so those are checked only if loading fails (loadBatch).
   // Formats whose importer decompresses gzip files to a copy before loading them (spool.ts) are
-  // checked then, by that decompression.
+  // checked then, by that decompression, and those whose importer reads them in JS check them as
+  // they are read (checksGzipFormats).
   const toVerify = todo.filter(
     (t) =>
       t.det.kind === 'load' && t.facts.gzip && !t.facts.verified && !SELF_DELIMITING_FORMATS.has(t.det.format) &&
-      !importerFor(t.det.format)?.spoolGzipFormats?.includes(t.det.format),
+      !importerFor(t.det.format)?.spoolGzipFormats?.includes(t.det.format) &&
+      !importerFor(t.det.format)?.checksGzipFormats?.includes(t.det.format),
   );
   if (toVerify.length) {
     const verifyProgress = new Progress('checking gzip', toVerify.length, 0, opts.progress);
@@ -301,7 +308,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         const ms = (Date.now() - started) / files.length;
         return files.map((f) => {
           const o = outcomes.get(f.fileId) ?? { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
-          return ledgerRow(importer, f, o.skippedReason ? 'skipped' : 'loaded', o.skippedReason ?? o.note ?? null, o, ms);
+          return ledgerRow(importer, f, outcomeStatus(o), o.failedReason ?? o.skippedReason ?? o.note ?? null, o, ms);
         });
       };
       let outcomes: Map<number, FileOutcome>;
@@ -340,9 +347,9 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         rowsBySource[importer.source] = (rowsBySource[importer.source] ?? 0) + (o?.rowsLoaded ?? 0);
         reports.push({
           path: f.displayPath,
-          status: o?.skippedReason ? 'skipped' : 'loaded',
+          status: outcomeStatus(o),
           format: f.format,
-          reason: o?.skippedReason ?? o?.note,
+          reason: o?.failedReason ?? o?.skippedReason ?? o?.note,
           rows: o?.rowsLoaded ?? 0,
           duplicates: o?.rowsDuplicate ?? 0,
           issues: o?.issues.length ?? 0,

@@ -55,8 +55,13 @@ export function trailerSize(compressedSize: number, last4: Buffer): number {
   if (last4.length < 4) return compressedSize;
   let n = last4.readUInt32LE(0);
   while (n < compressedSize * 0.99) n += 2 ** 32;
-  return n;
+  // Deflate never inflates more than 1032 to 1: a larger size is no trailer (a file cut short ends
+  // in any four bytes), and would otherwise put the file in a batch of its own.
+  return Math.min(n, MAX_DEFLATE_RATIO * compressedSize);
 }
+
+/** The most a deflate stream inflates: 258 bytes from each 2-bit match code, 1032 to 1. */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * The head of a gzip stream from a prefix of its bytes: inflates 4 KB, 16 KB, ... of input until

@@ -35,6 +35,11 @@ export interface FileOutcome {
   issues: IssueInput[];
   /** Set to mark a file that held nothing to load (for example Insights-only CloudTrail). */
   skippedReason?: string;
+  /**
+   * Set to mark a file that could not be loaded at all (nothing from it stays in the database);
+   * its one issue says why. The rest of the batch loads.
+   */
+  failedReason?: string;
   logGroup?: string;
   logGroupMethod?: string;
   /** Free-text note for the ledger's reason column (e.g. how snapshot_time was chosen). */
@@ -100,6 +105,12 @@ export interface Importer {
    * makes before loading, and `load` reads `readPath` (batch_files.read_path) without decompressing.
    */
   spoolGzipFormats?: readonly string[];
+  /**
+   * Formats whose `load` decompresses each gzip file in JS as it reads it, and on a damaged stream
+   * drops what it staged of that file and marks it failed (FileOutcome.failedReason): run.ts then
+   * does not decompress such files whole beforehand to check them (they would be read twice).
+   */
+  checksGzipFormats?: readonly string[];
   /** Runs once at the end of an import that loaded any file of this importer (e.g. to rebuild derived tables). */
   finalize?(db: Db): Promise<void>;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
-import { readFacts } from '../../src/importers/sniff.ts';
+import { readFacts, trailerSize } from '../../src/importers/sniff.ts';
 import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 /** CloudTrail records as AWS writes them (the minimum the importer needs plus a payload). */
@@ -60,6 +60,23 @@ async function issuesOf(file: string) {
 function goodFile() {
   return write('good/111122223333_CloudTrail_eu-west-1_20260310T1000Z_good.json.gz', zlib.gzipSync(s3File([record(1), record(2), record(3)])));
 }
+
+describe('the size a gzip trailer states', () => {
+  it('is the content size (mod 2^32, lifted to the compressed size), never more than deflate can give', () => {
+    const le = (n: number) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(n >>> 0);
+      return b;
+    };
+    expect(trailerSize(1000, le(54_000))).toBe(54_000);
+    // the field holds the size mod 2^32: a 4.5 GB gzip file holds at least 4.5 GB
+    expect(trailerSize(4.5e9, le(100))).toBe(100 + 2 * 2 ** 32);
+    // a file cut short ends in any four bytes: at most 1032 times its size
+    expect(trailerSize(4000, le(0xfffffff0))).toBe(4000 * 1032);
+    expect(trailerSize(4000, le(3))).toBe(4000 * 1032);
+    expect(trailerSize(2, Buffer.alloc(2))).toBe(2);
+  });
+});
 
 describe('bad input never crashes the run, never half-loads, and is reported', () => {
   it('a truncated .gz fails whole with corrupt-gzip', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { section } from '../../src/db/sql.ts';
-import { readExportLines, readSimpleExport } from '../../src/importers/exportLines.ts';
+import { isZlibError, readExportLines, readSimpleExport } from '../../src/importers/exportLines.ts';
 import { tempDir, withMemoryDb } from '../helpers/db.ts';
 
 const STAGE = 'staging/lambda_logs_stage.sql';
@@ -61,7 +61,7 @@ describe('S3 export files read whole (readSimpleExport and export-text)', () => 
     it(`stages what the line-by-line reader gives, ${label}`, async () => {
       for (const gzip of [false, true]) {
         const p = write(gzip ? 'simple.log.gz' : 'simple.log', text, gzip);
-        const whole = await readSimpleExport(p);
+        const whole = await readSimpleExport(p, 1 << 30);
         expect(whole).toBe(text);
         const expected = await lineByLine(p);
         expect(expected.issues).toEqual([]);
@@ -84,14 +84,29 @@ describe('S3 export files read whole (readSimpleExport and export-text)', () => 
       ['bytes that are not UTF-8', Buffer.concat([Buffer.from(`${first}\n2026-03-11T08:00:01.000Z caf`), Buffer.from([0xe9]), Buffer.from('\n')])],
     ];
     for (const [label, content] of cases) {
-      expect(await readSimpleExport(write('other.log', content)), label).toBeUndefined();
+      expect(await readSimpleExport(write('other.log', content), 1 << 30), label).toBeUndefined();
     }
+  });
+
+  it('never inflates past its limit: a file whose content is larger is left to the line-by-line reader', async () => {
+    const text = '2026-03-11T08:00:00.000Z a\n'.repeat(2000); // 54,000 bytes
+    const p = write('small.log.gz', zlib.gzipSync(Buffer.from(text)));
+    expect(await readSimpleExport(p, text.length)).toBe(text);
+    expect(await readSimpleExport(p, text.length - 1)).toBeUndefined();
+    expect(await readSimpleExport(write('plain.log', text), text.length - 1)).toBeUndefined();
+    // 3 MB whose gzip trailer claims 100 bytes: inflating stops at the limit (in 1 MiB steps)
+    const big = '2026-03-11T08:00:00.000Z b\n'.repeat(120_000);
+    const lying = zlib.gzipSync(Buffer.from(big));
+    lying.writeUInt32LE(100, lying.length - 4);
+    expect(await readSimpleExport(write('lying.log.gz', lying), 1 << 20)).toBeUndefined();
+    // inflated to its end, the same file fails the stream's length check, as damaged
+    await expect(readSimpleExport(write('lying2.log.gz', lying), 1 << 30)).rejects.toSatisfy(isZlibError);
   });
 
   it('fails on a damaged gzip stream, as the line-by-line reader does', async () => {
     const good = zlib.gzipSync(Buffer.from('2026-03-11T08:00:00.000Z a\n'.repeat(2000)));
     const p = write('cut.log.gz', good.subarray(0, Math.floor(good.length / 2)));
-    await expect(readSimpleExport(p)).rejects.toThrow();
-    await expect(lineByLine(p)).rejects.toThrow();
+    await expect(readSimpleExport(p, 1 << 30)).rejects.toSatisfy(isZlibError);
+    await expect(lineByLine(p)).rejects.toSatisfy(isZlibError);
   });
 });

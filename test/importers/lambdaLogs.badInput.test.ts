@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
+import { exportStaging } from '../../src/importers/lambdaLogs/index.ts';
 import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;
@@ -106,6 +107,55 @@ describe('S3 export files', () => {
     ]);
     expect(await db.scalar(`SELECT message FROM lambda_log_events WHERE source_file = $p`, { p: p2 })).toBe('a\ncontinued');
   });
+
+  for (const [way, maxFileBytes] of [['read whole', exportStaging.maxFileBytes], ['read line by line', 0]] as const) {
+    it(`a gzip export cut short fails alone with corrupt-gzip (${way}), without failing its batch`, async () => {
+      const saved = exportStaging.maxFileBytes;
+      exportStaging.maxFileBytes = maxFileBytes;
+      try {
+        const root = tempDir();
+        const lines = (word: string, n: number) =>
+          Array.from({ length: n }, (_, i) => `2024-05-05T12:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.000Z ${word} ${i}\n`).join('');
+        const cut = (rel: string, text: string) => {
+          const gz = zlib.gzipSync(text);
+          const p = path.join(root, rel);
+          fs.mkdirSync(path.dirname(p), { recursive: true });
+          fs.writeFileSync(p, gz.subarray(0, Math.floor(gz.length / 2)));
+        };
+        writeGz(root, 'aws/lambda/fn/000000.gz', lines('good', 500));
+        cut('aws/lambda/fn/000001.gz', lines('cut', 3000));
+        cut('aws/lambda/fn/000002.gz', `2024-05-05T11:59:59.000Z a\ncontinued\n${lines('also', 3000)}`);
+        writeGz(root, 'aws/lambda/fn/000003.gz', lines('after', 200));
+        const batches: number[] = [];
+        const s = await importPaths(db, [root], { onBatch: (_source, n) => batches.push(n) });
+        expect(s.files.map((f) => [path.basename(f.path), f.status, f.rows, f.issues])).toEqual([
+          ['000000.gz', 'loaded', 500, 0],
+          ['000001.gz', 'failed', 0, 1],
+          ['000002.gz', 'failed', 0, 1],
+          ['000003.gz', 'loaded', 200, 0],
+        ]);
+        // found while the batch was read: one batch, not split to find the bad files, and the
+        // ledger knows their format (a file found damaged before loading has none)
+        expect(batches).toEqual([4]);
+        expect(await db.json(`SELECT status, format FROM import_files ORDER BY path`)).toEqual([
+          { status: 'loaded', format: 'lambda-logs-export' },
+          { status: 'failed', format: 'lambda-logs-export' },
+          { status: 'failed', format: 'lambda-logs-export' },
+          { status: 'loaded', format: 'lambda-logs-export' },
+        ]);
+        const got = await issues();
+        expect(got).toHaveLength(2);
+        for (const i of got) {
+          expect(i).toMatchObject({ location: null, severity: 'error', code: 'corrupt-gzip' });
+          expect(i.message).toMatch(/^gzip stream is damaged: unexpected end of file; the file was not loaded \(nothing from it is in the database\)$/);
+        }
+        expect(await count(db, 'SELECT count(*) FROM lambda_log_events')).toBe(700);
+        expect(await count(db, `SELECT count(*) FROM lambda_log_events WHERE message LIKE 'cut%' OR message LIKE 'also%' OR message = 'a\ncontinued'`)).toBe(0);
+      } finally {
+        exportStaging.maxFileBytes = saved;
+      }
+    });
+  }
 
   it('a leading line without timestamp is reported and counted as rejected', async () => {
     const root = tempDir();

@@ -2,7 +2,8 @@ import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Db } from '../../db/connection.ts';
 import { section, sqlSections } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
-import { readExportLines, readSimpleExport } from '../exportLines.ts';
+import { errorMessage } from '../../errors.ts';
+import { isZlibError, readExportLines, readSimpleExport } from '../exportLines.ts';
 import { emptyOutcome, type FileEntry, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
 import { resolveLogGroup, type ResolvedLogGroup } from './logGroup.ts';
 
@@ -90,7 +91,14 @@ async function stageExportFiles(db: Db, files: FileEntry[], outcomes: Map<number
   try {
     for (const f of files) {
       const path = f.readPath ?? f.path;
-      const text = f.contentBytes <= exportStaging.maxFileBytes ? await readSimpleExport(path) : undefined;
+      let text: string | undefined;
+      try {
+        text = f.contentBytes <= exportStaging.maxFileBytes ? await readSimpleExport(path, exportStaging.maxFileBytes) : undefined;
+      } catch (e) {
+        if (!isZlibError(e)) throw e;
+        failDamaged(outcomes.get(f.fileId)!, e);
+        continue;
+      }
       if (text !== undefined) {
         if (!texts) {
           await db.run(stage.get('export-text-table')!);
@@ -104,13 +112,31 @@ async function stageExportFiles(db: Db, files: FileEntry[], outcomes: Map<number
         if (collected >= exportStaging.flushBytes) await flushTexts();
         continue;
       }
-      skipped.set(f.fileId, await stageExportFile(db, f, path, outcomes.get(f.fileId)!));
+      try {
+        skipped.set(f.fileId, await stageExportFile(db, f, path, outcomes.get(f.fileId)!));
+      } catch (e) {
+        if (!isZlibError(e)) throw e;
+        // the lines read before the break are in ll_stage (the appender flushes as it closes)
+        await db.run('DELETE FROM ll_stage WHERE file_id = $id', { id: f.fileId });
+        failDamaged(outcomes.get(f.fileId)!, e);
+      }
     }
     await flushTexts();
   } finally {
     texts?.closeSync();
   }
   return skipped;
+}
+
+/**
+ * A gzip file whose stream breaks while it is read: nothing of it is loaded, and its one issue is
+ * the break (the issues its lines gave before it are dropped with them). run.ts does not check
+ * export files before loading (checksGzipFormats): reading them here finds the break.
+ */
+function failDamaged(o: FileOutcome, e: unknown): void {
+  const message = `gzip stream is damaged: ${errorMessage(e)}; the file was not loaded (nothing from it is in the database)`;
+  o.issues = [{ severity: 'error', code: 'corrupt-gzip', message }];
+  o.failedReason = message;
 }
 
 /** Streams an S3 export file into ll_stage line by line; returns how many lines were skipped. */
@@ -195,6 +221,7 @@ async function loadLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<numb
   }
   for (const f of files) {
     const o = outcomes.get(f.fileId)!;
+    if (o.failedReason) continue;
     const r = resolved.get(f.fileId)!;
     const g = inFile.get(f.fileId);
     if (g && g.groups.length > 0) {
@@ -229,7 +256,7 @@ async function loadLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<numb
     if (control > 0) addNote(o, `${control} CONTROL_MESSAGE events skipped (subscription connectivity checks, not log events)`);
   }
   for (const f of files) {
-    if (counted.has(f.fileId)) continue;
+    if (counted.has(f.fileId) || outcomes.get(f.fileId)!.failedReason) continue;
     const o = outcomes.get(f.fileId)!;
     o.rowsRejected = skippedLines.get(f.fileId) ?? 0;
     addNote(o, 'no log events in the file');
@@ -259,6 +286,7 @@ export const lambdaLogsImporter: Importer = {
   description:
     'Lambda logs from CloudWatch Logs: subscription payloads (also Firehose-concatenated), filter-log-events / get-log-events output, S3 exports; describe-export-tasks listings',
   maxBatchFiles: 1000,
+  checksGzipFormats: ['lambda-logs-export'],
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const outcomes = new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
