@@ -12,7 +12,7 @@ import { cleanReaderError, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
-import { collectGarbageAbove } from '../util/gc.ts';
+import { collectGarbage } from '../util/gc.ts';
 import { readAndDetect } from './readPool/pool.ts';
 import { Spooler, closeSpool, openSpool } from './spool.ts';
 import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
@@ -130,8 +130,6 @@ function outcomeStatus(o: FileOutcome | undefined): 'failed' | 'skipped' | 'load
 }
 
 const GC_EVERY_FILES = 10_000;
-/** Heap plus buffers past which the import collects garbage between phases (see gc.ts). */
-const GC_ABOVE_BYTES = 192 * 1024 * 1024;
 
 export async function runImport(db: Db, inputs: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
   const t0 = Date.now();
@@ -156,10 +154,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
     detections[i] = opts.source && !r.readError ? { kind: 'load', format: opts.source, why: 'forced with --source' } : detected;
     readProgress.advance(1, 0);
     // dead read buffers pile up faster than V8 collects them; collect now and then (see gc.ts)
-    if (++read % GC_EVERY_FILES === 0) collectGarbageAbove(GC_ABOVE_BYTES);
+    if (++read % GC_EVERY_FILES === 0) collectGarbage();
   }, { concurrency: READ_CONCURRENCY });
   readProgress.done();
-  if (collectGarbageAbove(GC_ABOVE_BYTES)) trace('collected garbage');
+  collectGarbage();
   trace(`read ${listed.length} files (sha256, format)`);
 
   // Ledger: a file already seen (same sha256) is not imported again.
@@ -356,7 +354,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       }
       touched.add(importer);
-      collectGarbageAbove(GC_ABOVE_BYTES);
+      collectGarbage();
       trace(`batch of ${files.length} ${importer.source} files committed`);
       opts.onBatch?.(importer.source, files.length);
       if (TRACE_BATCHES) process.stderr.write(`batch committed: ${files.length} files, ${((Date.now() - started) / 1000).toFixed(2)} s\n`);

@@ -17,15 +17,3 @@ export function collectGarbage(): void {
   }
   gc();
 }
-
-/**
- * collectGarbage, but only once the JS heap and the memory of dead buffers together pass
- * `bytes`: a full collection takes 50-100 ms even of a small heap, on the import's critical path
- * (20,000 small files: 80 ms between reading them and the insert, with 45 MB of heap).
- */
-export function collectGarbageAbove(bytes: number): boolean {
-  const m = process.memoryUsage();
-  if (m.heapUsed + m.arrayBuffers <= bytes) return false;
-  collectGarbage();
-  return true;
-}
