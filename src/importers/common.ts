@@ -38,3 +38,8 @@ export function cleanReaderError(message: string): string {
   // DuckDB names the file in its message; the ledger row already names it
   return first.replace(/ in file "[^"]*"/, '').replace(/ file "[^"]*"/, ' file').trim();
 }
+
+/** The message of a file's one issue when nothing from it is kept: why, and that it was not loaded. */
+export function notLoaded(why: string): string {
+  return `${why}; the file was not loaded (nothing from it is in the database)`;
+}

@@ -8,7 +8,7 @@ import { UserError, errorMessage } from '../errors.ts';
 import { isInterrupted } from '../util/interrupt.ts';
 import { Progress } from '../util/progress.ts';
 import { traced, tracer } from '../util/trace.ts';
-import { cleanReaderError, readerErrorLocation } from './common.ts';
+import { cleanReaderError, notLoaded, readerErrorLocation } from './common.ts';
 import { SELF_DELIMITING_FORMATS, detect, type Detection } from './detect.ts';
 import { locateJsonProblem } from './locate.ts';
 import { allFormats, importerFor } from './registry.ts';
@@ -381,12 +381,12 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         ? await locateJsonProblem(f.path, JSON_LINES_FORMATS.has(f.format)).catch(() => undefined)
         : undefined;
       const issue: IssueInput = gz
-        ? { severity: 'error', code: 'corrupt-gzip', message: `${gz}; the file was not loaded (nothing from it is in the database)` }
+        ? { severity: 'error', code: 'corrupt-gzip', message: notLoaded(gz) }
         : {
             location: located?.location ?? readerErrorLocation(msg),
             severity: 'error',
             code: 'load-failed',
-            message: `${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}; the file was not loaded (nothing from it is in the database)`,
+            message: notLoaded(`${f.format}: ${located ? `${located.detail} at ${located.location}` : cleanReaderError(msg)}`),
           };
       await recordFailed(importer, f, issue, Date.now() - started);
     }
@@ -419,7 +419,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         const r = spooled.get(f.fileId);
         if (!r) ready.push(f);
         else if ('error' in r) {
-          await recordFailed(importer, f, { severity: 'error', code: 'corrupt-gzip', message: `${r.error}; the file was not loaded (nothing from it is in the database)` }, Date.now() - started);
+          await recordFailed(importer, f, { severity: 'error', code: 'corrupt-gzip', message: notLoaded(r.error) }, Date.now() - started);
         } else ready.push({ ...f, readPath: r.readPath, verified: true, contentBytes: r.contentBytes });
       }
       if (ready.length) await loadBatch(importer, ready);

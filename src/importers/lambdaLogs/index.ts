@@ -1,7 +1,7 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Db } from '../../db/connection.ts';
 import { section, sqlSections } from '../../db/sql.ts';
-import { fileListParam, maxObjectSize } from '../common.ts';
+import { fileListParam, maxObjectSize, notLoaded } from '../common.ts';
 import { errorMessage } from '../../errors.ts';
 import { isZlibError, readExportLines, readSimpleExport } from '../exportLines.ts';
 import { emptyOutcome, type FileEntry, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
@@ -134,7 +134,7 @@ async function stageExportFiles(db: Db, files: FileEntry[], outcomes: Map<number
  * export files before loading (checksGzipFormats): reading them here finds the break.
  */
 function failDamaged(o: FileOutcome, e: unknown): void {
-  const message = `gzip stream is damaged: ${errorMessage(e)}; the file was not loaded (nothing from it is in the database)`;
+  const message = notLoaded(`gzip stream is damaged: ${errorMessage(e)}`);
   o.issues = [{ severity: 'error', code: 'corrupt-gzip', message }];
   o.failedReason = message;
 }
