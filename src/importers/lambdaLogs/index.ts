@@ -134,9 +134,9 @@ async function stageExportFiles(db: Db, files: FileEntry[], outcomes: Map<number
  * export files before loading (checksGzipFormats): reading them here finds the break.
  */
 function failDamaged(o: FileOutcome, e: unknown): void {
-  const message = notLoaded(`gzip stream is damaged: ${errorMessage(e)}`);
-  o.issues = [{ severity: 'error', code: 'corrupt-gzip', message }];
-  o.failedReason = message;
+  const why = `gzip stream is damaged: ${errorMessage(e)}`;
+  o.issues = [{ severity: 'error', code: 'corrupt-gzip', message: notLoaded(why) }];
+  o.failedReason = why; // the ledger's reason, as for a file found damaged before loading
 }
 
 /** Streams an S3 export file into ll_stage line by line; returns how many lines were skipped. */
