@@ -246,7 +246,7 @@ describe('CloudTrail S3 delivery files read as lines', () => {
     expect(oneLineHead(Buffer.from('{"Records":[]}\n \t\r\n'), true)).toBe(true);
   });
 
-  it('one-line, pretty-printed and late-broken files in one batch load the same rows as each read alone the general way', async () => {
+  it('one-line, pretty-printed and late-broken files in one batch load the same rows as the same records read the general way', async () => {
     const records = [...realRecords().values()];
     const body = records.map((x) => JSON.stringify(x));
     const dir = tempDir();
