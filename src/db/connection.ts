@@ -49,6 +49,14 @@ export function duckdbMemoryLimit(budget: string, share = 1): string {
 }
 
 /**
+ * The storage format of a database this tool creates (an existing file keeps its own). DuckDB's
+ * default writes the v0.10.2 format; the v1.3.0 format (DuckDB 1.3 and later can open it) compresses
+ * strings differently (its dictionary and FSST methods in one), which made the CloudTrail insert
+ * 12% faster and its database 24% smaller (bench/HISTORY.md, ninth session).
+ */
+export const STORAGE_VERSION = 'v1.3.0';
+
+/**
  * Settings every instance gets. Extension auto-install/auto-load is off so that an http(s):// or
  * s3:// path fails at once instead of trying the network; the json and parquet extensions are
  * built in.
@@ -58,6 +66,7 @@ function instanceConfig(opts: DbOptions): Record<string, string> {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     preserve_insertion_order: 'false',
+    storage_compatibility_version: STORAGE_VERSION,
   };
   if (opts.readOnly) cfg.access_mode = 'READ_ONLY';
   cfg.memory_limit = duckdbMemoryLimit(opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT, opts.memoryShare);

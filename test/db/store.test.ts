@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { Db } from '../../src/db/connection.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { Db, STORAGE_VERSION } from '../../src/db/connection.ts';
 import { cli, cliAsync } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/db.ts';
 
@@ -38,6 +39,33 @@ describe('database file', () => {
     expect(imp.code).toBe(0);
     const q = cli(['query', '--db', db, '--format', 'json', "SELECT table_name FROM information_schema.tables WHERE table_name IN ('import_files','import_issues','cloudtrail_events') ORDER BY 1"]);
     expect(JSON.parse(q.stdout)).toEqual([{ table_name: 'cloudtrail_events' }, { table_name: 'import_files' }, { table_name: 'import_issues' }]);
+  });
+
+  it("a new database is written in DuckDB's v1.3.0 storage format; one made in the older default format keeps it and still imports", async () => {
+    const dir = tempDir();
+    const logs = path.join(dir, 'logs');
+    fs.mkdirSync(logs);
+    writeTrail(logs, 2, 3);
+    const storage = (file: string) => {
+      const r = cli(['query', '--db', file, '--format', 'json', 'SELECT tags FROM duckdb_databases() WHERE NOT internal']);
+      return (JSON.parse(r.stdout) as Array<{ tags: Array<{ key: string; value: string }> }>).map((d) => d.tags.find((t) => t.key === 'storage_version')?.value);
+    };
+    const fresh = path.join(dir, 'new.duckdb');
+    expect(cli(['import', '--db', fresh, logs]).code).toBe(0);
+    expect(storage(fresh)).toEqual([`${STORAGE_VERSION}+`]);
+
+    // a database file made by an earlier version of this tool (DuckDB's default format)
+    const old = path.join(dir, 'old.duckdb');
+    const inst = await DuckDBInstance.create(old);
+    (await inst.connect()).closeSync();
+    inst.closeSync();
+    const before = storage(old);
+    expect(before).toHaveLength(1);
+    expect(before[0]).not.toBe(`${STORAGE_VERSION}+`);
+    const imp = cli(['import', '--db', old, logs]);
+    expect(imp.code).toBe(0);
+    expect(imp.stderr).toMatch(/Rows: cloudtrail 6\b/);
+    expect(storage(old)).toEqual(before);
   });
 
   it('a second writer gets a clear message naming the holder, exit code 3, no stack trace', async () => {
