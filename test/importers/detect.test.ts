@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detect, classifyMessage } from '../../src/importers/detect.ts';
+import { detect, detectByScan, detectDelivery, classifyMessage } from '../../src/importers/detect.ts';
 import { scanJsonPrefix } from '../../src/importers/jsonPrefix.ts';
-import type { FileFacts } from '../../src/importers/sniff.ts';
+import { readFacts, type FileFacts } from '../../src/importers/sniff.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 function facts(content: string | Buffer, extra: Partial<FileFacts> = {}): FileFacts {
   const head = Buffer.isBuffer(content) ? content : Buffer.from(content);
@@ -123,5 +127,82 @@ describe('Firehose files that start with a control message', () => {
     const data = { messageType: 'DATA_MESSAGE', owner: '1', logGroup: 'ct', logStream: 's', subscriptionFilters: ['f'], logEvents: [{ id: '1', timestamp: 1, message: JSON.stringify({ eventVersion: '1.08', eventID: 'e', eventTime: 't', eventSource: 's' }) }] };
     expect(fmt(JSON.stringify(control) + JSON.stringify(data))).toBe('cloudtrail-cwl-subscription');
     expect(fmt(JSON.stringify(control))).toBe('skip: CloudWatch Logs subscription CONTROL_MESSAGE (a connectivity check, no log events)');
+  });
+});
+
+describe('the shortcut for CloudTrail S3 deliveries', () => {
+  const record = (extra: Record<string, unknown> = {}) => ({
+    eventVersion: '1.09',
+    userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/r/s' },
+    eventTime: '2026-03-11T08:00:00Z',
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'GetFunction20150331v2',
+    eventID: 'e-1',
+    ...extra,
+  });
+  const delivery = (...records: unknown[]) => JSON.stringify({ Records: records });
+
+  it('recognises a delivery from its first record, as the general scan does', () => {
+    const f = facts(delivery(record(), record({ eventID: 'e-2' })));
+    expect(detectDelivery(f)).toEqual({ kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' });
+    expect(detectByScan(f)).toEqual(detectDelivery(f));
+    // strings holding quotes, backslashes and braces do not end the record early
+    const tricky = facts(delivery(record({ requestParameters: { q: 'a"}]{[\\', k: '\\"}' } }), record()));
+    expect(detectDelivery(tricky)).toEqual(detectByScan(tricky));
+    expect(detectDelivery(tricky)?.kind).toBe('load');
+    // a byte-order mark, whitespace and line breaks around the start
+    const spaced = facts(`\uFEFF \n{ "Records" :\r\n [ ${JSON.stringify(record())} ]}`);
+    expect(detectDelivery(spaced)).toEqual(detectByScan(spaced));
+    expect(detectDelivery(spaced)?.kind).toBe('load');
+  });
+
+  it('leaves to the general scan what it does not know to be a delivery', () => {
+    const cases: Array<[string, string]> = [
+      // an S3 event notification and the Lambda event payloads that share {"Records"}
+      [delivery({ eventVersion: '2.1', eventSource: 'aws:s3', eventTime: '2026-03-11T08:00:00Z', eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' } } }), 'skip'],
+      [delivery({ eventVersion: '1.1', eventSource: 'aws:dynamodb', eventID: 'x', eventName: 'INSERT' }), 'skip'],
+      [delivery({ EventVersion: '1.0', EventSource: 'aws:sns', Sns: {} }), 'skip'],
+      [delivery(record({ s3: {} })), 'skip'],
+      // no eventSource, or not a string: decided by the scan
+      [delivery(record({ eventSource: undefined })), 'load'],
+      [delivery(record({ eventSource: 7 })), 'load'],
+      // the first record does not close within the head
+      [`{"Records":[${JSON.stringify(record()).slice(0, -1)}`, 'load'],
+      // not a record object first, or not Records first
+      [delivery('text', record()), 'load'],
+      [JSON.stringify({ Other: 1, Records: [record()] }), 'load'],
+      // the first record is not valid JSON
+      [`{"Records":[{"eventVersion": 1.09.1, "eventSource": "s3.amazonaws.com"}]}`, 'load'],
+    ];
+    for (const [content, general] of cases) {
+      const f = facts(content);
+      expect(detectDelivery(f), content).toBeUndefined();
+      expect(detect(f).kind, content).toBe(general);
+      expect(detect(f), content).toEqual(detectByScan(f));
+    }
+  });
+
+  it('gives the answer of the general scan for every fixture and sample-data file', async () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else files.push(p);
+      }
+    };
+    walk(path.join(ROOT, 'test', 'fixtures'));
+    walk(path.join(ROOT, 'sample-data'));
+    let shortcut = 0;
+    for (const file of files) {
+      const f = await readFacts(file);
+      if (f.readError || f.parquet) continue;
+      const fast = detectDelivery(f);
+      if (fast === undefined) continue;
+      shortcut++;
+      expect(fast, file).toEqual(detectByScan(f));
+    }
+    // the sample data's deliveries and the real ones among the fixtures
+    expect(shortcut).toBeGreaterThan(100);
   });
 });
