@@ -16,13 +16,17 @@ INSERT INTO cloudtrail_events (
   vpc_endpoint_account_id, service_event_details, tls_details, addendum, session_credential_from_console,
   edge_device_details, event_context, source_file, file_id, source_record, load_problem)
 WITH t AS (
-  SELECT file_id, record_index, s, coalesce(is_object, s IS NOT NULL) AS is_object,
+  -- batch_files is joined first, straight after the reader: besides the display path, the join
+  -- gathers the reader's small chunks (one file's records each) into full ones, so everything
+  -- after it runs on whole vectors (20,000 files of 50 records: 5.45 -> 5.15 s; 500 large files:
+  -- no change).
+  SELECT file_id, record_index, s, coalesce(is_object, s IS NOT NULL) AS is_object, f.display_path,
          coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)) AS event_time,
          json_transform(s.userIdentity, '{"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR",
                           "accountId": "VARCHAR", "accessKeyId": "VARCHAR", "userName": "VARCHAR",
                           "invokedBy": "VARCHAR",
                           "sessionContext": {"sessionIssuer": {"type": "VARCHAR", "arn": "VARCHAR"}}}') AS ui
-  FROM ({{source}}) AS src(file_id, record_index, s, is_object, outer_time)
+  FROM ({{source}}) AS src(file_id, record_index, s, is_object, outer_time) JOIN batch_files f USING (file_id)
 )
 SELECT
   s.eventID,
@@ -72,7 +76,7 @@ SELECT
   s.sessionCredentialFromConsole,
   s.edgeDeviceDetails,
   s.eventContext,
-  f.display_path,
+  t.display_path,
   t.file_id,
   t.record_index,
   CASE
@@ -82,7 +86,7 @@ SELECT
     WHEN event_time IS NULL AND s.eventTime IS NULL THEN 'missing-event-time'
     WHEN event_time IS NULL THEN 'bad-event-time'
   END
-FROM t JOIN batch_files f USING (file_id);
+FROM t;
 
 -- name: classify
 -- The batch's rows that are not kept, and why: the load_problem the insert found (not an object,
