@@ -46,9 +46,38 @@ function has(p: JsonPrefix, ...keys: string[]): boolean {
   return keys.every((k) => p.keys.has(k));
 }
 
-function looksLikeCloudTrailRecord(p: JsonPrefix, prefix: string): boolean {
-  const k = (s: string) => p.keys.has(prefix + s);
-  return k('eventVersion') && (k('eventID') || k('eventTime') || k('eventName') || k('eventSource'));
+/** What the first records of a document show: which keys they have, and a key's first string value. */
+interface RecordView {
+  has(key: string): boolean;
+  str(key: string): string | undefined;
+}
+
+/** The records under `prefix` (e.g. 'Records[].') as the prefix scan saw them. */
+function scannedRecords(p: JsonPrefix, prefix: string): RecordView {
+  return { has: (k) => p.keys.has(prefix + k), str: (k) => p.strings.get(prefix + k) };
+}
+
+function looksLikeCloudTrailRecord(r: RecordView): boolean {
+  return r.has('eventVersion') && (r.has('eventID') || r.has('eventTime') || r.has('eventName') || r.has('eventSource'));
+}
+
+const delivery = (): Detection => ({ kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' });
+
+/**
+ * The rules for a `{"Records": [...]}` document, from what its records show (undefined: none of
+ * them applies). S3 event notifications and the Lambda event payloads of DynamoDB and Kinesis
+ * streams share CloudTrail's {"Records"} and eventVersion, eventName, eventTime or eventID; their
+ * eventSource is "aws:<service>" (SNS: EventSource), CloudTrail's "<service>.amazonaws.com".
+ * Applied to the prefix scan (detectJson) and to a delivery's first record (detectDelivery).
+ */
+function recordsRules(r: RecordView): Detection | undefined {
+  const source = r.str('eventSource') ?? r.str('EventSource');
+  if (source !== undefined && source.startsWith('aws:'))
+    return { kind: 'skip', why: `AWS event payload {"Records"} from ${JSON.stringify(source.slice(0, 40))} (not CloudTrail)` };
+  if (r.has('s3')) return { kind: 'skip', why: 'S3 event notification {"Records"} (not CloudTrail)' };
+  if (looksLikeCloudTrailRecord(r)) return delivery();
+  if (r.has('eventSource') || r.has('EventSource')) return { kind: 'skip', why: 'AWS event payload {"Records"} (not CloudTrail)' };
+  return undefined;
 }
 
 function looksLikeLookupEvent(p: JsonPrefix, prefix: string): boolean {
@@ -159,12 +188,10 @@ const DELIVERY_START = /^\uFEFF?[ \t\r\n]*\{[ \t\r\n]*"Records"[ \t\r\n]*:[ \t\r
 
 /**
  * The usual file first: a CloudTrail S3 delivery, `{"Records":[{...}, ...` whose first record is
- * whole within the head. That record is cut out (strings and escapes respected) and parsed with
- * JSON.parse, and the general rules for `{"Records"}` are applied to it: it must look like a
- * CloudTrail record, with an eventSource that is not an AWS event payload's "aws:<service>" and
- * no S3 notification's `s3` key. Only a CloudTrail delivery comes out of here; anything else
- * (undefined) goes through the general scan (detectByScan), which gives the same answer for every
- * fixture (test/importers/detect.test.ts). The scan was 40% of the CPU time of reading and
+ * whole within the head. That record is cut out (strings and escapes respected), parsed with
+ * JSON.parse, and judged by the same rules as the prefix scan's records (recordsRules). Only a
+ * CloudTrail delivery comes out of here; anything else (undefined) goes through the general scan
+ * (detectByScan), which gives the same answer for every fixture (test/importers/detect.test.ts). The scan was 40% of the CPU time of reading and
  * detecting 20,000 small delivery files; this check costs a fraction of it.
  */
 export function detectDelivery(f: FileFacts): Detection | undefined {
@@ -187,9 +214,11 @@ export function detectDelivery(f: FileFacts): Detection | undefined {
     return undefined;
   }
   const r = rec as Record<string, unknown>;
-  if (typeof r.eventSource !== 'string' || r.eventSource.startsWith('aws:') || 's3' in r || 'EventSource' in r) return undefined;
-  if (!('eventVersion' in r)) return undefined;
-  return { kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' };
+  // the scan takes eventSource from the first record that has it as a string: decided here only
+  // when that is the first record
+  if (typeof r.eventSource !== 'string') return undefined;
+  const verdict = recordsRules({ has: (k) => k in r, str: (k) => (typeof r[k] === 'string' ? (r[k] as string) : undefined) });
+  return verdict?.kind === 'load' ? verdict : undefined;
 }
 
 /** Index just past the object that opens at `start` (a '{'), or -1 when it does not close within `text`. */
@@ -236,24 +265,15 @@ function detectJson(text: string): Detection {
     if (has(p, 'digestStartTime') || has(p, 'digestS3Object') || has(p, 'previousDigestSignature'))
       return { kind: 'skip', why: 'CloudTrail digest file (integrity hashes, no events)' };
     if (has(p, 'Records')) {
-      const elem = p.arrayElem.get('Records');
-      // S3 event notifications and the Lambda event payloads of DynamoDB and Kinesis streams share
-      // CloudTrail's {"Records"} and eventVersion, eventName, eventTime or eventID; their
-      // eventSource is "aws:<service>" (SNS: EventSource), CloudTrail's "<service>.amazonaws.com".
-      const source = p.strings.get('Records[].eventSource') ?? p.strings.get('Records[].EventSource');
-      if (source !== undefined && source.startsWith('aws:'))
-        return { kind: 'skip', why: `AWS event payload {"Records"} from ${JSON.stringify(source.slice(0, 40))} (not CloudTrail)` };
-      if (p.keys.has('Records[].s3')) return { kind: 'skip', why: 'S3 event notification {"Records"} (not CloudTrail)' };
-      if (elem === undefined || looksLikeCloudTrailRecord(p, 'Records[].'))
-        return { kind: 'load', format: 'cloudtrail-records', why: 'CloudTrail S3 delivery {"Records":[...]}' };
-      if (p.keys.has('Records[].eventSource') || p.keys.has('Records[].EventSource'))
-        return { kind: 'skip', why: 'AWS event payload {"Records"} (not CloudTrail)' };
+      // no element seen: an empty array, or one cut off before its first element
+      const verdict = p.arrayElem.get('Records') === undefined ? delivery() : recordsRules(scannedRecords(p, 'Records[].'));
+      if (verdict) return verdict;
     }
     if (has(p, 'Events') && (p.arrayElem.get('Events') === undefined || looksLikeLookupEvent(p, 'Events[].')))
       return { kind: 'load', format: 'cloudtrail-lookup', why: 'aws cloudtrail lookup-events output' };
     const cwl = cwlContainer(p, text);
     if (cwl) return cwl;
-    if (looksLikeCloudTrailRecord(p, ''))
+    if (looksLikeCloudTrailRecord(scannedRecords(p, '')))
       return { kind: 'load', format: 'cloudtrail-jsonl', why: p.newlineSeparated ? 'CloudTrail records as JSON Lines' : 'a CloudTrail record' };
     if (looksLikeLookupEvent(p, ''))
       return { kind: 'load', format: 'cloudtrail-lookup-jsonl', why: 'lookup-events Event objects as JSON Lines' };
@@ -290,7 +310,7 @@ function detectJson(text: string): Detection {
   if (p.top === 'array') {
     if (p.arrayElem.get('') === undefined && p.firstComplete)
       return { kind: 'skip', why: 'empty JSON array', issue: { code: 'empty-file', message: 'empty JSON array; nothing to import' } };
-    if (looksLikeCloudTrailRecord(p, '[].')) return { kind: 'load', format: 'cloudtrail-array', why: 'JSON array of CloudTrail records' };
+    if (looksLikeCloudTrailRecord(scannedRecords(p, '[].'))) return { kind: 'load', format: 'cloudtrail-array', why: 'JSON array of CloudTrail records' };
     if (looksLikeLookupEvent(p, '[].')) return { kind: 'load', format: 'cloudtrail-lookup-array', why: 'JSON array of lookup-events Event objects' };
   }
   const shape =
