@@ -313,9 +313,13 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       };
       let outcomes: Map<number, FileOutcome>;
+      if (importer.stage) {
+        await createBatchFiles(db, files);
+        await traced(`  ${importer.source} staged`, () => importer.stage!(ctx));
+      }
       if (!importer.settle) {
         outcomes = await db.transaction(async () => {
-          await createBatchFiles(db, files);
+          if (!importer.stage) await createBatchFiles(db, files);
           const outcomes = await importer.load(ctx);
           await writeLedger(db, ledgerRows(outcomes));
           await db.run('DROP TABLE IF EXISTS batch_files');
@@ -324,7 +328,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       } else {
         // First transaction: the rows, marked pending. Second: settle them and write the ledger.
         const loaded = await traced(`  ${importer.source} rows inserted (pending)`, () => db.transaction(async () => {
-          await createBatchFiles(db, files);
+          if (!importer.stage) await createBatchFiles(db, files);
           const loaded = await importer.load(ctx);
           await db.run('INSERT INTO import_pending SELECT file_id, $t FROM batch_files', { t: importer.pendingTable! });
           return loaded;

@@ -84,6 +84,13 @@ export interface Importer {
   maxBatchBytes?: number;
   load(ctx: LoadContext): Promise<Map<number, FileOutcome>>;
   /**
+   * Work on temporary tables only, run before the batch's transaction opens (with batch_files
+   * made): DuckDB scans a table filled inside the open transaction with one thread, and a table
+   * committed before it with all of them. `load`, in the transaction, then finds what `stage` made
+   * (same ctx). A failure here fails the batch as one in `load` does.
+   */
+  stage?(ctx: LoadContext): Promise<void>;
+  /**
    * Two-transaction importers: `load` only inserts, and is committed with the batch's files
    * recorded in import_pending for `pendingTable`; `settle` then runs in a second transaction,
    * gets what `load` returned (issues found while reading), deletes what is not kept and returns
