@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import type { Db } from '../../src/db/connection.ts';
 
 /**
  * CloudWatch Logs S3 export files of one function under `dir`: `files` gzip files of `lines` app
@@ -18,3 +19,14 @@ export function writeExports(dir: string, files: number, lines: number): void {
     fs.writeFileSync(path.join(d, '000000.gz'), zlib.gzipSync(`${out.join('\n')}\n`, { level: 1 }));
   }
 }
+/** Everything the import left about Lambda logs, in a stable order. */
+export async function lambdaSnapshot(db: Db): Promise<unknown> {
+  return {
+    events: await db.json('SELECT * FROM lambda_log_events ORDER BY file_id, record_index, time, message'),
+    invocations: await db.json('SELECT * FROM lambda_invocations ORDER BY ALL'),
+    files: await db.json(`SELECT path, format, status, reason, rows_loaded, rows_duplicate, rows_rejected, issues, log_group, log_group_method
+                          FROM import_files ORDER BY path`),
+    issues: await db.json('SELECT file_id, location, severity, code, message FROM import_issues ORDER BY ALL'),
+  };
+}
+

@@ -2,25 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/connection.ts';
 import { readSimpleExport } from '../../src/importers/exportLines.ts';
 import { exportStaging } from '../../src/importers/lambdaLogs/index.ts';
 import { FIXTURES, importPaths, tempDir, withMemoryDb } from '../helpers/db.ts';
+import { lambdaSnapshot as snapshot } from '../helpers/lambdaExports.ts';
 
 const SAMPLE_LOGS = path.join(FIXTURES, '..', '..', 'sample-data', 'logs');
 const defaults = { ...exportStaging };
 afterEach(() => Object.assign(exportStaging, defaults));
-
-/** Everything the import left about Lambda logs, in a stable order. */
-async function snapshot(db: Db): Promise<unknown> {
-  return {
-    events: await db.json('SELECT * FROM lambda_log_events ORDER BY file_id, record_index, time, message'),
-    invocations: await db.json('SELECT * FROM lambda_invocations ORDER BY ALL'),
-    files: await db.json(`SELECT path, format, status, reason, rows_loaded, rows_duplicate, rows_rejected, issues, log_group, log_group_method
-                          FROM import_files ORDER BY path`),
-    issues: await db.json('SELECT file_id, location, severity, code, message FROM import_issues ORDER BY ALL'),
-  };
-}
 
 /** Export files whose lines all start events, one with a traceback on continuation lines, one with a blank line. */
 function mixedExports(): string {

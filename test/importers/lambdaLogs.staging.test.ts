@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Db } from '../../src/db/connection.ts';
 import { stagingBeforeTransaction } from '../../src/importers/lambdaLogs/index.ts';
 import { FIXTURES, importPaths, withMemoryDb } from '../helpers/db.ts';
+import { lambdaSnapshot } from '../helpers/lambdaExports.ts';
 
 const SAMPLE_LOGS = path.join(FIXTURES, '..', '..', 'sample-data', 'logs');
 // every Lambda log container the fixtures have, with describe-export-tasks listings in the same batch
@@ -32,13 +33,7 @@ async function snapshotOfImport(): Promise<unknown> {
   return withMemoryDb(async (db) => {
     const s = await importPaths(db, INPUTS);
     expect(s.files.filter((f) => f.status === 'failed')).toEqual([]);
-    return {
-      events: await db.json('SELECT * EXCLUDE (file_id) FROM lambda_log_events ORDER BY source_file, record_index, time, message'),
-      invocations: await db.json('SELECT * FROM lambda_invocations ORDER BY ALL'),
-      files: await db.json(`SELECT path, format, status, reason, rows_loaded, rows_duplicate, rows_rejected, issues, log_group, log_group_method
-                            FROM import_files ORDER BY path`),
-      issues: await db.json('SELECT location, severity, code, message FROM import_issues ORDER BY ALL'),
-    };
+    return lambdaSnapshot(db);
   });
 }
 
