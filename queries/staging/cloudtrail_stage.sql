@@ -86,5 +86,6 @@ FROM (
 )
 
 -- name: staged
--- Lines of CloudWatch Logs exports, parsed in JS (exportLines.ts) into ct_stage.
-SELECT file_id, record_index, rec, outer_time FROM ct_stage
+-- Lines of CloudWatch Logs exports, parsed in JS (exportLines.ts) into ct_stage; a message that is
+-- not JSON is NULL here, and its line a record that is not an object.
+SELECT file_id, record_index, TRY_CAST(rec AS JSON), outer_time FROM ct_stage

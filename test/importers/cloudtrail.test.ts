@@ -289,6 +289,43 @@ describe('CloudTrail S3 delivery files read as lines', () => {
   });
 });
 
+describe('CloudTrail through a CloudWatch Logs S3 export', () => {
+  it('loads each line as an event numbered by its line, skips a bad line with its line number, and counts events also delivered to S3 once', async () => {
+    const records = [...realRecords().values()].slice(0, 60);
+    const line = (r: Record<string, unknown>) => `2026-03-11T10:00:00.000Z ${JSON.stringify(r)}`;
+    const lines = records.slice(0, 50).map(line);
+    lines.splice(9, 0, '2026-03-11T10:00:00.000Z this message is not JSON'); // line 10
+    lines.splice(19, 0, '2026-03-11T10:00:00.000Z {"eventVersion":"1.09","eventName":"NoId"}'); // line 20
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a-export-000000.gz'), zlib.gzipSync(`${lines.join('\n')}\n`));
+    // an S3 delivery of records 40-59: 40-49 are also in the export, which comes first
+    fs.writeFileSync(path.join(dir, 'b-delivery.json.gz'), zlib.gzipSync(JSON.stringify({ Records: records.slice(40, 60) })));
+    const db = await memoryDb();
+    try {
+      const s = await importPaths(db, [dir]);
+      expect(s.files.map((f) => [path.basename(f.path), f.status, f.format, f.rows, f.duplicates, f.issues])).toEqual([
+        ['a-export-000000.gz', 'loaded', 'cloudtrail-cwl-export', 50, 0, 2],
+        ['b-delivery.json.gz', 'loaded', 'cloudtrail-records', 10, 10, 0],
+      ]);
+      expect(await count(db, 'SELECT count(DISTINCT event_id) FROM cloudtrail_events')).toBe(60);
+      expect(await count(db, 'SELECT count(*) FROM cloudtrail_events')).toBe(60);
+      expect(await db.json("SELECT location, code FROM import_issues ORDER BY location")).toEqual([
+        { location: 'line 10', code: 'not-an-object' },
+        { location: 'line 20', code: 'missing-event-id' },
+      ]);
+      // the export's events carry their line: records 0-8 on lines 1-9, 9-17 on 11-19, 18- on 21-
+      const lineOf = async (i: number) =>
+        Number(await db.scalar('SELECT source_record FROM cloudtrail_events WHERE event_id = $id', { id: records[i]!.eventID as string }));
+      expect([await lineOf(0), await lineOf(8), await lineOf(9), await lineOf(17), await lineOf(18), await lineOf(49)]).toEqual([1, 9, 11, 19, 21, 52]);
+      // records 40-49 were kept from the export, 50-59 from the delivery
+      expect(await db.json(`SELECT f.path LIKE '%a-export%' AS from_export, count(*)::INTEGER AS n FROM cloudtrail_events e JOIN import_files f USING (file_id)
+                            GROUP BY ALL ORDER BY ALL`)).toEqual([{ from_export: false, n: 10 }, { from_export: true, n: 50 }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('CloudTrail de-duplication and provenance', () => {
   const rec = (id: string, extra: Record<string, unknown> = {}) => ({
     eventVersion: '1.08', eventID: id, eventTime: '2026-03-10T10:00:00Z', eventSource: 'lambda.amazonaws.com',

@@ -97,7 +97,9 @@ export const cloudtrailImporter: Importer = {
     for (const { read, files: group } of groups.values()) {
       if (read.reader === 'staged') {
         await db.run(
-          'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec JSON, outer_time VARCHAR)',
+          // rec is the line's message as text: a line that is not JSON becomes NULL in `staged` (a
+          // record-level problem), where a JSON column refused the whole file
+          'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec VARCHAR, outer_time VARCHAR)',
         );
         for (const f of group) await stageExportFile(db, f.fileId, f.path, outcomes.get(f.fileId)!);
         await db.run(withSource(insert, fromJson(section(STAGE, 'staged'))), { record_spec });
