@@ -191,8 +191,9 @@ const DELIVERY_START = /^\uFEFF?[ \t\r\n]*\{[ \t\r\n]*"Records"[ \t\r\n]*:[ \t\r
  * whole within the head. That record is cut out (strings and escapes respected), parsed with
  * JSON.parse, and judged by the same rules as the prefix scan's records (recordsRules). Only a
  * CloudTrail delivery comes out of here; anything else (undefined) goes through the general scan
- * (detectByScan), which gives the same answer for every fixture (test/importers/detect.test.ts). The scan was 40% of the CPU time of reading and
- * detecting 20,000 small delivery files; this check costs a fraction of it.
+ * (detectByScan), which gives the same answer for every fixture (test/importers/detect.test.ts).
+ * The scan was 40% of the CPU time of reading and detecting 20,000 small delivery files; this
+ * check costs a fraction of it.
  */
 export function detectDelivery(f: FileFacts): Detection | undefined {
   const head = f.head;

@@ -313,13 +313,11 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
         });
       };
       let outcomes: Map<number, FileOutcome>;
-      if (importer.stage) {
-        await createBatchFiles(db, files);
-        await traced(`  ${importer.source} staged`, () => importer.stage!(ctx));
-      }
+      // batch_files (temporary) is made before the transaction, where `stage` can use it too
+      await createBatchFiles(db, files);
+      if (importer.stage) await traced(`  ${importer.source} staged`, () => importer.stage!(ctx));
       if (!importer.settle) {
         outcomes = await db.transaction(async () => {
-          if (!importer.stage) await createBatchFiles(db, files);
           const outcomes = await importer.load(ctx);
           await writeLedger(db, ledgerRows(outcomes));
           await db.run('DROP TABLE IF EXISTS batch_files');
@@ -328,7 +326,6 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       } else {
         // First transaction: the rows, marked pending. Second: settle them and write the ledger.
         const loaded = await traced(`  ${importer.source} rows inserted (pending)`, () => db.transaction(async () => {
-          if (!importer.stage) await createBatchFiles(db, files);
           const loaded = await importer.load(ctx);
           await db.run('INSERT INTO import_pending SELECT file_id, $t FROM batch_files', { t: importer.pendingTable! });
           return loaded;
