@@ -2,7 +2,7 @@
 -- by name (-- name: X), takes the batch's file list as $files and the reader's object size limit as
 -- $max_object. Leaf fields are read as VARCHAR so that one odd value (a timestamp written as a
 -- string, a message that is an object) becomes a record-level problem, not a failed file.
--- S3 export files (lambda-logs-export) are read in JS (src/importers/exportLines.ts) and appended.
+-- S3 export files (lambda-logs-export) are read in JS and staged by src/importers/exportStage.ts.
 
 -- name: create
 CREATE OR REPLACE TEMP TABLE ll_stage (
@@ -51,22 +51,10 @@ FROM (
   JOIN batch_files b ON b.path = r.filename
 );
 
--- name: export-text-table
--- S3 export files whose every line starts an event, whole (exportLines.ts, readSimpleExport). Made
--- again after each move to ll_stage: deleted rows of a temporary table keep their memory.
-CREATE OR REPLACE TEMP TABLE ll_export_text (file_id BIGINT, text VARCHAR);
-
--- name: export-text
--- The lines of the export files in ll_export_text, as readExportLines would stage them: every line
--- is `<timestamp> <message>` (readSimpleExport checked it), numbered from 1; the empty string after
--- a final line break is no line.
+-- name: export-lines
+-- S3 export lines, from export_text.sql's `lines` (src/importers/exportStage.ts).
 INSERT INTO ll_stage (file_id, record_index, ts_text, message)
-SELECT file_id, line_no, substr(line, 1, strpos(line, ' ') - 1), substr(line, strpos(line, ' ') + 1)
-FROM (
-  SELECT file_id, unnest(generate_series(1, len(lines))) AS line_no, unnest(lines) AS line
-  FROM (SELECT file_id, string_split(text, chr(10)) AS lines FROM ll_export_text)
-)
-WHERE line <> '';
+SELECT file_id, line_no, ts, message FROM ({{lines}});
 
 -- name: in-file-groups
 -- Per file: the log groups the file itself names, and how many events lack one.

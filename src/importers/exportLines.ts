@@ -95,7 +95,7 @@ const OTHER_LINE = new RegExp(`\\n(?!${EXPORT_TIMESTAMP} )`, 'g');
  * The whole text of an export file in which every line starts an event, which is how CloudWatch
  * Logs writes them: valid UTF-8, every line (but an empty one after the last line break) an ISO
  * timestamp, a space and the message. Such a file needs none of readExportLines' per-line work: its
- * lines are split and cut by SQL (lambda_logs_stage.sql, `export-text`), with the same line numbers,
+ * lines are split and cut by SQL (export_text.sql, `lines`; exportStage.ts), with the same line numbers,
  * timestamps and messages readExportLines would give. Anything else (a line that continues the
  * event before it, an empty or blank line, bytes that are not UTF-8) gives undefined, and the file
  * is read line by line, as is a file whose content passes `maxBytes`.

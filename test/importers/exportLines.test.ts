@@ -6,7 +6,7 @@ import { section } from '../../src/db/sql.ts';
 import { isZlibError, readExportLines, readSimpleExport } from '../../src/importers/exportLines.ts';
 import { tempDir, withMemoryDb } from '../helpers/db.ts';
 
-const STAGE = 'staging/lambda_logs_stage.sql';
+const TEXT = 'staging/export_text.sql';
 
 function write(name: string, content: string | Buffer, gzip = false): string {
   const p = path.join(tempDir(), name);
@@ -22,27 +22,25 @@ async function lineByLine(p: string): Promise<{ lines: [number, string, string][
   return { lines, issues };
 }
 
-/** What `export-text` stages from a whole file's text, as [line, timestamp, message]. */
+/** What export_text.sql's `lines` gives for a whole file's text, as [line, timestamp, message]. */
 async function splitBySql(fileText: string): Promise<[number, string, string][]> {
   return withMemoryDb(async (db) => {
-    await db.run(section(STAGE, 'create'));
-    await db.run(section(STAGE, 'export-text-table'));
-    const a = await db.conn.createAppender('ll_export_text', 'main', 'temp');
+    await db.run(section(TEXT, 'text-table'));
+    const a = await db.conn.createAppender('export_text', 'main', 'temp');
     a.appendBigInt(7n);
     a.appendVarchar(fileText);
     a.endRow();
     a.flushSync();
     a.closeSync();
-    await db.run(section(STAGE, 'export-text'));
-    const rows = await db.all<{ file_id: bigint; record_index: bigint; ts_text: string; message: string }>(
-      'SELECT file_id, record_index, ts_text, message FROM ll_stage ORDER BY record_index',
+    const rows = await db.all<{ file_id: bigint; line_no: bigint; ts: string; message: string }>(
+      `SELECT * FROM (${section(TEXT, 'lines')}) ORDER BY line_no`,
     );
     expect(rows.every((r) => r.file_id === 7n)).toBe(true);
-    return rows.map((r) => [Number(r.record_index), r.ts_text, r.message]);
+    return rows.map((r) => [Number(r.line_no), r.ts, r.message]);
   });
 }
 
-describe('S3 export files read whole (readSimpleExport and export-text)', () => {
+describe('S3 export files read whole (readSimpleExport and export_text.sql)', () => {
   // every line starts an event: a tab, \r inside a message, \r\n line ends, non-ASCII text, a
   // message with the timestamp's own pattern, an empty message, fractional and whole seconds
   const simple = [

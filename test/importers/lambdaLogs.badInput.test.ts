@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/connection.ts';
-import { exportStaging } from '../../src/importers/lambdaLogs/index.ts';
+import { exportStaging } from '../../src/importers/exportStage.ts';
 import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
 
 let db: Db;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readSimpleExport } from '../../src/importers/exportLines.ts';
-import { exportStaging } from '../../src/importers/lambdaLogs/index.ts';
+import { exportStaging } from '../../src/importers/exportStage.ts';
 import { FIXTURES, importPaths, tempDir, withMemoryDb } from '../helpers/db.ts';
 import { lambdaSnapshot as snapshot } from '../helpers/lambdaExports.ts';
 

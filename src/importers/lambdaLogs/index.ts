@@ -1,9 +1,7 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Db } from '../../db/connection.ts';
 import { section, sqlSections } from '../../db/sql.ts';
-import { fileListParam, maxObjectSize, notLoaded } from '../common.ts';
-import { errorMessage } from '../../errors.ts';
-import { isZlibError, readExportLines, readSimpleExport } from '../exportLines.ts';
+import { fileListParam, maxObjectSize } from '../common.ts';
+import { stageExportFiles, type ExportLineSink } from '../exportStage.ts';
 import { emptyOutcome, type FileEntry, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
 import { resolveLogGroup, type ResolvedLogGroup } from './logGroup.ts';
 
@@ -61,119 +59,24 @@ async function finishTasks(db: Db, files: FileEntry[], outcomes: Map<number, Fil
   await db.run('DROP TABLE IF EXISTS ll_tasks');
 }
 
-/**
- * S3 export files up to `maxFileBytes` (content) are read whole when every line starts an event
- * (readSimpleExport; while it is read, a file holds about 3× its size in JavaScript: the inflated
- * bytes and the text; larger files are streamed). Their texts are moved to ll_stage, and dropped,
- * each time `flushBytes` of them have been collected. Measured on the benchmark's Lambda logs (5M
- * lines): moving every 64 MB took 24.5–25.3 s with peak RSS 1.31–1.57 GB, every 16 MB 25.6–26.6 s
- * at 1.25–1.30 GB, every file 28 s at 1.13–1.16 GB. Tests lower both to drive each path.
- */
-export const exportStaging = { maxFileBytes: 16 * 1024 * 1024, flushBytes: 16 * 1024 * 1024 };
-
-/**
- * Stages S3 export files into ll_stage; returns how many lines of each file were skipped. A file
- * whose every line starts an event (as CloudWatch Logs writes them) goes in whole and SQL splits it
- * (`export-text`): reading takes about 0.3 µs a line instead of 1.8 µs, 1.3 of which were the
- * appender's ten calls per row.
- * Any other file is streamed line by line (readExportLines), which joins continuation lines and
- * reports lines it cannot use.
- */
-async function stageExportFiles(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<Map<number, number>> {
-  const skipped = new Map<number, number>();
-  const stage = sqlSections(STAGE);
-  let texts: DuckDBAppender | undefined;
-  let collected = 0;
-  const flushTexts = async () => {
-    if (!texts) return;
-    texts.flushSync();
-    texts.closeSync();
-    texts = undefined;
-    collected = 0;
-    await db.run(stage.get('export-text')!);
-    await db.run(stage.get('export-text-table')!);
-  };
-  try {
-    for (const f of files) {
-      const path = f.readPath ?? f.path;
-      let text: string | undefined;
-      try {
-        text = f.contentBytes <= exportStaging.maxFileBytes ? await readSimpleExport(path, exportStaging.maxFileBytes) : undefined;
-      } catch (e) {
-        if (!isZlibError(e)) throw e;
-        failDamaged(outcomes.get(f.fileId)!, e);
-        continue;
-      }
-      if (text !== undefined) {
-        if (!texts) {
-          await db.run(stage.get('export-text-table')!);
-          texts = await db.conn.createAppender('ll_export_text', 'main', 'temp');
-        }
-        texts.appendBigInt(BigInt(f.fileId));
-        texts.appendVarchar(text);
-        texts.endRow();
-        skipped.set(f.fileId, 0);
-        collected += text.length;
-        if (collected >= exportStaging.flushBytes) await flushTexts();
-        continue;
-      }
-      try {
-        skipped.set(f.fileId, await stageExportFile(db, f, path, outcomes.get(f.fileId)!));
-      } catch (e) {
-        if (!isZlibError(e)) throw e;
-        // the lines read before the break are in ll_stage (the appender flushes as it closes)
-        await db.run('DELETE FROM ll_stage WHERE file_id = $id', { id: f.fileId });
-        failDamaged(outcomes.get(f.fileId)!, e);
-      }
-    }
-    await flushTexts();
-  } finally {
-    texts?.closeSync();
-  }
-  return skipped;
-}
-
-/**
- * A gzip file whose stream breaks while it is read: nothing of it is loaded, and its one issue is
- * the break (the issues its lines gave before it are dropped with them). run.ts does not check
- * export files before loading (checksGzipFormats): reading them here finds the break.
- */
-function failDamaged(o: FileOutcome, e: unknown): void {
-  const why = `gzip stream is damaged: ${errorMessage(e)}`;
-  o.issues = [{ severity: 'error', code: 'corrupt-gzip', message: notLoaded(why) }];
-  o.failedReason = why; // the ledger's reason, as for a file found damaged before loading
-}
-
-/** Streams an S3 export file into ll_stage line by line; returns how many lines were skipped. */
-async function stageExportFile(db: Db, f: FileEntry, path: string, outcome: FileOutcome): Promise<number> {
-  const appender = await db.conn.createAppender('ll_stage', 'main', 'temp');
-  let skipped = 0;
-  try {
-    await readExportLines(
-      path,
-      (lineNo, ts, message) => {
-        appender.appendBigInt(BigInt(f.fileId));
-        appender.appendBigInt(BigInt(lineNo));
-        appender.appendNull(); // message_type
-        appender.appendNull(); // log_group: from ll_file_meta
-        appender.appendNull(); // log_stream: from ll_file_meta
-        appender.appendNull(); // ts_ms
-        appender.appendVarchar(ts);
-        appender.appendVarchar(message);
-        appender.appendNull(); // event_id: exports carry none
-        appender.endRow();
-      },
-      (issue) => {
-        if (issue.code === 'no-timestamp') skipped++;
-        outcome.issues.push(issue);
-      },
-    );
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  return skipped;
-}
+/** Lambda S3 export lines go to ll_stage (exportStage.ts). */
+const EXPORT_SINK: ExportLineSink = {
+  table: 'll_stage',
+  appendLine(a, fileId, lineNo, ts, message) {
+    a.appendBigInt(BigInt(fileId));
+    a.appendBigInt(BigInt(lineNo));
+    a.appendNull(); // message_type
+    a.appendNull(); // log_group: from ll_file_meta
+    a.appendNull(); // log_stream: from ll_file_meta
+    a.appendNull(); // ts_ms
+    a.appendVarchar(ts);
+    a.appendVarchar(message);
+    a.appendNull(); // event_id: exports carry none
+    a.endRow();
+  },
+  insertLines: section(STAGE, 'export-lines'),
+  deleteFile: 'DELETE FROM ll_stage WHERE file_id = $id',
+};
 
 /**
  * Log groups of exported tasks known so far: those loaded, and with `staged` the batch's own
@@ -225,7 +128,7 @@ async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<num
     const group = files.filter((f) => f.format === format);
     if (!group.length) continue;
     if (format === 'lambda-logs-export') {
-      for (const [fileId, n] of await stageExportFiles(db, group, outcomes)) skippedLines.set(fileId, n);
+      for (const [fileId, n] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) skippedLines.set(fileId, n);
     } else {
       await db.run(stage.get(format)!, { files: fileListParam(group), max_object: maxObjectSize(group) });
     }
@@ -300,7 +203,6 @@ async function finishLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<nu
   }
   await db.run('DROP TABLE IF EXISTS ll_batch');
   await db.run('DROP TABLE IF EXISTS ll_stage');
-  await db.run('DROP TABLE IF EXISTS ll_export_text');
   await db.run('DROP TABLE IF EXISTS ll_file_meta');
 }
 
