@@ -39,6 +39,11 @@ FROM (
   JOIN batch_files b ON b.path = r.filename
 );
 
+-- name: export-lines
+-- Whole S3 export files' lines, from export_text.sql's `lines` (src/importers/exportStage.ts); other
+-- export files are appended line by line.
+INSERT INTO flow_msg_stage SELECT file_id, line_no, message FROM ({{lines}});
+
 -- name: parse
 -- Splits each message into the 14 default fields ('-' is NULL) and says what is wrong, if anything:
 --   wrong-field-count   not 14 fields

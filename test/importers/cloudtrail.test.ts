@@ -8,6 +8,7 @@ import { RECORD_FIELDS } from '../../src/importers/cloudtrail/record.ts';
 import { cloudTrailRead } from '../../src/importers/cloudtrail/index.ts';
 import { oneLineHead, readFacts } from '../../src/importers/sniff.ts';
 import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
+import { realRecords } from '../helpers/cloudtrail.ts';
 
 let db: Db;
 beforeEach(async () => {
@@ -94,48 +95,6 @@ describe('CloudTrail importer on the real samples (MANIFEST.md counts)', () => {
     expect(await count(db, 'SELECT count(*) FROM import_issues')).toBe(issues);
   });
 });
-
-/** The CloudTrail records of the real samples, parsed in JS (first copy of each eventID). */
-function realRecords(): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const add = (rec: unknown) => {
-    if (rec && typeof rec === 'object' && !Array.isArray(rec) && typeof (rec as { eventID?: unknown }).eventID === 'string') {
-      const id = (rec as { eventID: string }).eventID;
-      if (!out.has(id)) out.set(id, rec as Record<string, unknown>);
-    }
-  };
-  const parse = (t: string): unknown => {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return undefined;
-    }
-  };
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) return v.forEach(visit);
-    if (!v || typeof v !== 'object') return;
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.Records)) o.Records.forEach(add);
-    if (Array.isArray(o.logEvents)) for (const e of o.logEvents) add(parse((e as { message: string }).message));
-    if (typeof o.CloudTrailEvent === 'string') add(parse(o.CloudTrailEvent));
-    if (Array.isArray(o.Events)) for (const e of o.Events) add(parse((e as { CloudTrailEvent: string }).CloudTrailEvent));
-    add(o);
-  };
-  for (const f of [
-    r('stratus-red-team', 'detonation-logs'),
-    r('trailscraper'),
-    r('plaso', 'aws_cloudtrail_lookup_events.jsonl'),
-    r('aws-cli-doc-examples', 'cloudtrail_lookup-events_output.json'),
-    r('datadog-forwarder', 'cwl-subscription_cloudwatch_log_cloudtrail.json'),
-  ].flatMap((p) => (fs.statSync(p).isDirectory() ? fs.readdirSync(p).map((n) => path.join(p, n)) : [p]))) {
-    let text = fs.readFileSync(f);
-    if (f.endsWith('.gz')) text = zlib.gunzipSync(text);
-    const whole = parse(text.toString('utf8'));
-    if (whole !== undefined) visit(whole);
-    else for (const line of text.toString('utf8').split('\n')) visit(parse(line));
-  }
-  return out;
-}
 
 /** What a cloudtrail_events column holds for a record field, comparable with the field's JSON value. */
 function columnValue(field: string, type: string, v: unknown): unknown {

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import { fillMarker, section, sqlSections, withSource } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
-import { readExportLines } from '../exportLines.ts';
+import { stageExportFiles, type ExportLineSink } from '../exportStage.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
 import { recordParams } from './record.ts';
 
@@ -20,21 +20,36 @@ function fromJson(reader: string): string {
   return fillMarker(section(STAGE, 'from-json'), 'json_source', reader.trim());
 }
 
-async function stageExportFile(db: Db, fileId: number, path: string, outcome: FileOutcome): Promise<void> {
-  const appender = await db.conn.createAppender('ct_stage');
-  try {
-    await readExportLines(path, (lineNo, _ts, message) => {
-      appender.appendBigInt(BigInt(fileId));
-      appender.appendBigInt(BigInt(lineNo));
-      appender.appendVarchar(message);
-      appender.appendNull();
-      appender.endRow();
-    }, (issue) => outcome.issues.push(issue));
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+/** CloudTrail records through CloudWatch Logs S3 exports: each line's message goes to ct_stage (exportStage.ts). */
+const EXPORT_SINK: ExportLineSink = {
+  table: 'ct_stage',
+  appendLine(a, fileId, lineNo, _ts, message) {
+    a.appendBigInt(BigInt(fileId));
+    a.appendBigInt(BigInt(lineNo));
+    a.appendVarchar(message);
+    a.appendNull(); // outer_time: the record has its eventTime
+    a.endRow();
+  },
+  insertLines: section(STAGE, 'export-lines'),
+  deleteFile: 'DELETE FROM ct_stage WHERE file_id = $id',
+};
+
+/**
+ * Stages the batch's CloudWatch Logs export files into ct_stage and returns the outcomes of the
+ * batch's files: a file whose gzip stream broke is failed, a line with no timestamp that follows
+ * no event is a rejected record with its issue.
+ */
+async function stageExports(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
+  const outcomes = new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
+  const exports = ctx.files.filter((f) => cloudTrailRead(f, false).reader === 'staged');
+  if (!exports.length) return outcomes;
+  await ctx.db.run(section(STAGE, 'stage-table'));
+  for (const [fileId, skipped] of await stageExportFiles(ctx.db, exports, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += skipped;
+  return outcomes;
 }
+
+/** What `stage` made for a batch, until its `load`. */
+const stagedOutcomes = new WeakMap<LoadContext, Map<number, FileOutcome>>();
 
 /** How one file of a batch is read: a section of cloudtrail_stage.sql, and for S3 delivery files the JSON format. */
 export interface CloudTrailRead {
@@ -79,10 +94,18 @@ export const cloudtrailImporter: Importer = {
   maxBatchBytes: 4 * 1024 ** 3,
   pendingTable: 'cloudtrail_events',
   lenientRetry: true,
+  checksGzipFormats: ['cloudtrail-cwl-export'],
+
+  // CloudWatch Logs export files are read in JS and staged before the batch's transaction, so that
+  // DuckDB reads the staged lines with all its threads (inside the transaction, with one).
+  async stage(ctx: LoadContext): Promise<void> {
+    stagedOutcomes.set(ctx, await stageExports(ctx));
+  },
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
-    const outcomes = new Map<number, FileOutcome>(files.map((f) => [f.fileId, emptyOutcome()]));
+    const outcomes = stagedOutcomes.get(ctx) ?? (await stageExports(ctx));
+    stagedOutcomes.delete(ctx);
     const sql = sqlSections(NORMALIZE);
     const insert = sql.get('insert')!;
     const groups = new Map<string, { read: CloudTrailRead; files: typeof files }>();
@@ -96,12 +119,6 @@ export const cloudtrailImporter: Importer = {
     const { record_spec, records_type } = recordParams();
     for (const { read, files: group } of groups.values()) {
       if (read.reader === 'staged') {
-        await db.run(
-          // rec is the line's message as text: a line that is not JSON becomes NULL in `staged` (a
-          // record-level problem), where a JSON column refused the whole file
-          'CREATE OR REPLACE TEMP TABLE ct_stage (file_id BIGINT, record_index BIGINT, rec VARCHAR, outer_time VARCHAR)',
-        );
-        for (const f of group) await stageExportFile(db, f.fileId, f.path, outcomes.get(f.fileId)!);
         await db.run(withSource(insert, fromJson(section(STAGE, 'staged'))), { record_spec });
         await db.run('DROP TABLE ct_stage');
         continue;
@@ -130,7 +147,7 @@ export const cloudtrailImporter: Importer = {
       const o = outcomes.get(Number(r.file_id))!;
       o.rowsLoaded = Number(r.loaded);
       o.rowsDuplicate = Number(r.duplicate);
-      o.rowsRejected = Number(r.rejected);
+      o.rowsRejected += Number(r.rejected); // lines the export's staging skipped, and the records dropped here
       const insight = Number(r.insight);
       if (insight > 0 && o.rowsLoaded + o.rowsDuplicate + o.rowsRejected === 0) {
         o.skippedReason = 'CloudTrail Insights records only (not API activity)';

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import { section } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
-import { readExportLines } from '../exportLines.ts';
+import { stageExportFiles, type ExportLineSink } from '../exportStage.ts';
 import type { FileEntry, FileOutcome } from '../types.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import { MAX_LISTED, addOverflowIssue } from './issues.ts';
@@ -37,35 +37,28 @@ function problemMessage(p: ProblemRow): string {
   }
 }
 
-async function stageExport(db: Db, f: FileEntry, o: FileOutcome): Promise<void> {
-  const app = await db.conn.createAppender('flow_msg_stage', 'main', 'temp');
-  try {
-    await readExportLines(
-      f.path,
-      (lineNo, _ts, message) => {
-        app.appendBigInt(BigInt(f.fileId));
-        app.appendBigInt(BigInt(lineNo));
-        app.appendVarchar(message);
-        app.endRow();
-      },
-      (issue) => {
-        o.issues.push(issue);
-        // a line that is no event is a record lost
-        if (issue.code === 'no-timestamp') o.rowsRejected++;
-      },
-    );
-    app.flushSync();
-  } finally {
-    app.closeSync();
-  }
-}
+/** Flow records through CloudWatch Logs S3 exports: each line's message goes to flow_msg_stage (exportStage.ts). */
+const EXPORT_SINK: ExportLineSink = {
+  table: 'flow_msg_stage',
+  appendLine(a, fileId, lineNo, _ts, message) {
+    a.appendBigInt(BigInt(fileId));
+    a.appendBigInt(BigInt(lineNo));
+    a.appendVarchar(message);
+    a.endRow();
+  },
+  insertLines: section(CWL, 'export-lines'),
+  deleteFile: 'DELETE FROM flow_msg_stage WHERE file_id = $id',
+};
 
 /**
  * Flow records delivered through CloudWatch Logs (subscription payloads, filter-log-events /
- * get-log-events output, S3 exports). The messages are staged, split in SQL, and the records in the
- * default format loaded; the others are skipped with an issue each.
+ * get-log-events output, S3 exports), first half: the messages are staged and split in SQL into
+ * flow_msg_parsed (temporary tables only, so the importer runs this before the batch's
+ * transaction: DuckDB scans a table filled inside it with one thread). A line of an S3 export with
+ * no timestamp that follows no event is a record lost (rowsRejected), and an export whose gzip
+ * stream breaks fails alone (exportStage.ts).
  */
-export async function loadCwl(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
+export async function stageCwl(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
   await db.run(section(CWL, 'stage-table'));
   const groups = new Map<string, FileEntry[]>();
   for (const f of files) {
@@ -75,7 +68,7 @@ export async function loadCwl(db: Db, files: FileEntry[], outcomes: Map<number, 
   for (const [key, group] of groups) {
     const [format, compression] = key.split('|') as [string, string];
     if (format === 'flow-cwl-export') {
-      for (const f of group) await stageExport(db, f, outcomes.get(f.fileId)!);
+      for (const [fileId, skipped] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += skipped;
       continue;
     }
     await db.run(section(CWL, format), {
@@ -85,6 +78,7 @@ export async function loadCwl(db: Db, files: FileEntry[], outcomes: Map<number, 
     });
   }
   await db.run(section(CWL, 'parse'));
+  await db.run('DROP TABLE IF EXISTS flow_msg_stage');
 
   // A file none of whose records has the default format is in a custom format: its field order
   // is not in the data, so the file fails as a whole rather than reporting every record.
@@ -98,7 +92,10 @@ export async function loadCwl(db: Db, files: FileEntry[], outcomes: Map<number, 
       );
     }
   }
+}
 
+/** Second half, in the batch's transaction: the records staged by stageCwl are inserted, and the others reported. */
+export async function insertCwl(db: Db, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
   await db.run(section(CWL, 'insert'));
   for (const p of await db.all<ProblemRow>(section(CWL, 'problems'), { max_listed: MAX_LISTED })) {
     const f = files.find((x) => x.fileId === Number(p.file_id))!;
@@ -110,6 +107,5 @@ export async function loadCwl(db: Db, files: FileEntry[], outcomes: Map<number, 
     }
     o.issues.push({ location: `${unit} ${p.record_index}`, severity: 'warning', code: p.problem, message: problemMessage(p) });
   }
-  await db.run('DROP TABLE IF EXISTS flow_msg_stage');
   await db.run('DROP TABLE IF EXISTS flow_msg_parsed');
 }

@@ -1,10 +1,21 @@
 import { sqlFile } from '../../db/sql.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
-import { loadCwl } from './cwl.ts';
+import { insertCwl, stageCwl } from './cwl.ts';
 import { loadParquet } from './parquet.ts';
 import { loadText } from './text.ts';
 
 const CWL_FORMATS = new Set(['flow-cwl-events', 'flow-cwl-subscription', 'flow-cwl-export']);
+
+/** The batch's files' outcomes, with its records through CloudWatch Logs staged (cwl.ts, stageCwl). */
+async function stageCwlFiles(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
+  const outcomes = new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
+  const cwl = ctx.files.filter((f) => CWL_FORMATS.has(f.format));
+  if (cwl.length) await stageCwl(ctx.db, cwl, outcomes);
+  return outcomes;
+}
+
+/** What `stage` made for a batch, until its `load`. */
+const stagedOutcomes = new WeakMap<LoadContext, Map<number, FileOutcome>>();
 
 /**
  * VPC Flow Logs into flow_records. Text files (S3 delivery) are read by DuckDB's CSV reader, one
@@ -18,10 +29,18 @@ export const flowImporter: Importer = {
     'VPC Flow Logs: S3 text delivery (any v2-v8 log format, with header; headerless default format; .gz), Parquet, and flow logs through CloudWatch Logs',
   maxBatchFiles: 2000,
   spoolGzipFormats: ['flow-text'],
+  checksGzipFormats: ['flow-cwl-export'],
+
+  // Records through CloudWatch Logs are staged and split before the batch's transaction, so that
+  // DuckDB scans the staged tables with all its threads (inside the transaction, with one).
+  async stage(ctx: LoadContext): Promise<void> {
+    stagedOutcomes.set(ctx, await stageCwlFiles(ctx));
+  },
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
-    const outcomes = new Map<number, FileOutcome>(files.map((f) => [f.fileId, emptyOutcome()]));
+    const outcomes = stagedOutcomes.get(ctx) ?? (await stageCwlFiles(ctx));
+    stagedOutcomes.delete(ctx);
     const text = files.filter((f) => f.format === 'flow-text');
     const parquet = files.filter((f) => f.format === 'flow-parquet');
     const cwl = files.filter((f) => CWL_FORMATS.has(f.format));
@@ -30,7 +49,7 @@ export const flowImporter: Importer = {
 
     if (text.length) await loadText(db, text, outcomes);
     if (parquet.length) await loadParquet(db, parquet, outcomes);
-    if (cwl.length) await loadCwl(db, cwl, outcomes);
+    if (cwl.length) await insertCwl(db, cwl, outcomes);
 
     const ids = files.map((f) => f.fileId);
     const counts = await db.all<{ file_id: bigint; n: bigint }>(sqlFile('staging/flow_counts.sql'), {
