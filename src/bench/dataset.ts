@@ -18,10 +18,10 @@ import { ACCOUNT, END_MS, OTHER_REGION, REGION, START_MS, buildWorld, compactMin
  */
 
 /** Bump when generated content changes, so kept data sets are regenerated. */
-export const GEN_VERSION = 5;
+export const GEN_VERSION = 6;
 export const DEFAULT_SEED = 'lambda-forensics-bench';
 
-export const SET_NAMES = ['ct', 'small', 'flow', 'lambda', 'eni'] as const;
+export const SET_NAMES = ['ct', 'small', 'flow', 'lambda', 'eni', 'ct-cwl', 'flow-cwl'] as const;
 export type SetName = (typeof SET_NAMES)[number];
 
 export const SET_LABELS: Record<SetName, string> = {
@@ -30,6 +30,8 @@ export const SET_LABELS: Record<SetName, string> = {
   flow: 'VPC flow logs',
   lambda: 'Lambda logs (S3 export)',
   eni: 'ENI snapshots',
+  'ct-cwl': 'CloudTrail through a CloudWatch Logs S3 export',
+  'flow-cwl': 'VPC flow logs through a CloudWatch Logs S3 export',
 };
 
 /** Files and records per file at scale 1 (records are invocations for Lambda logs). */
@@ -39,6 +41,8 @@ const BASE: Record<SetName, { files: number; perFile: number }> = {
   flow: { files: 200, perFile: 50_000 },
   lambda: { files: 500, perFile: 2000 },
   eni: { files: 3, perFile: 0 },
+  'ct-cwl': { files: 100, perFile: 2000 },
+  'flow-cwl': { files: 20, perFile: 50_000 },
 };
 
 export function planSets(scale: number): Record<SetName, { files: number; perFile: number }> {
@@ -133,6 +137,24 @@ export function generateFile(task: Task, dataDir: string, seed: string, scale: n
       invocations = out.invocations;
       break;
     }
+    case 'ct-cwl': {
+      // a CloudTrail log group exported to S3: `<ISO timestamp> <record>` per line, one stream per file
+      const out = ctFile(r, world, plan.perFile, t0, t1, REGION, 0);
+      const recs = (JSON.parse(out.text) as { Records: Array<{ eventTime: string }> }).Records;
+      rel = `ct-cwl/exportedlogs/${r.uuid()}/${ACCOUNT}_CloudTrail_${REGION}/${String(task.index).padStart(6, '0')}.gz`;
+      text = exportLines(recs.map((x) => [Date.parse(x.eventTime), JSON.stringify(x)]));
+      records = out.records;
+      break;
+    }
+    case 'flow-cwl': {
+      // a flow-log log group exported to S3: the default-format record (no header) after each line's timestamp
+      const out = flowFile(r, world, plan.perFile, t0, t1);
+      const lines = out.text.split('\n').slice(1, -1);
+      rel = `flow-cwl/exportedlogs/${r.uuid()}/eni-${r.hex(17)}-all/${String(task.index).padStart(6, '0')}.gz`;
+      text = exportLines(lines.map((l) => [Number(l.split(' ')[10]) * 1000 || t0, l]));
+      records = out.records;
+      break;
+    }
     case 'eni': {
       const at = START_MS + Math.floor(((task.index + 1) * (END_MS - START_MS)) / (plan.files + 1));
       // snapshots differ: the first predates the last two Lambda ENIs, later ones miss EC2
@@ -157,8 +179,15 @@ export function generateFile(task: Task, dataDir: string, seed: string, scale: n
   return { set: task.set, rel, compressed: body.length, raw: raw.length, records, duplicates, invocations };
 }
 
+/** A CloudWatch Logs export file's text: one `<ISO timestamp> <message>` line per event. */
+function exportLines(events: Array<[ms: number, message: string]>): string {
+  return events.map(([ms, msg]) => `${new Date(ms).toISOString()} ${msg}\n`).join('');
+}
+
 /** Rough bytes per file, to balance the generator processes. */
-const COST: Record<SetName, number> = { ct: 2_800_000, small: 70_000, flow: 5_500_000, lambda: 1_300_000, eni: 100_000 };
+const COST: Record<SetName, number> = {
+  ct: 2_800_000, small: 70_000, flow: 5_500_000, lambda: 1_300_000, eni: 100_000, 'ct-cwl': 3_500_000, 'flow-cwl': 6_500_000,
+};
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '..', '..');

@@ -23,7 +23,7 @@ import { hasGnuTime, resolveRssMethod, runMeasured, type Measured, type RssMetho
  * measured step is a separate child process, timed from spawn to exit, with its peak RSS.
  */
 
-export const SKIPPABLE = ['gunzip', 'duckdb', 'jq', 'import', 'small', 'lambda', 'eni', 'analyze', 'report', 'first-seen'] as const;
+export const SKIPPABLE = ['gunzip', 'duckdb', 'jq', 'import', 'small', 'lambda', 'eni', 'cwl', 'analyze', 'report', 'first-seen'] as const;
 export type Skippable = (typeof SKIPPABLE)[number];
 
 export interface BenchOptions {
@@ -281,10 +281,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       const add = (k: keyof Counts, v: number) => (e[k] = (e[k] ?? 0) + v);
       for (const s of sets) {
         const i = m.sets[s];
-        if (s === 'ct' || s === 'small') {
+        if (s === 'ct' || s === 'small' || s === 'ct-cwl') {
           add('cloudtrail_events', i.records - i.duplicates);
           add('duplicates', i.duplicates);
-        } else if (s === 'flow') add('flow_records', i.records);
+        } else if (s === 'flow' || s === 'flow-cwl') add('flow_records', i.records);
         else if (s === 'lambda') {
           add('lambda_log_events', i.records);
           add('lambda_invocations', i.invocations);
@@ -295,7 +295,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       return e;
     };
     const primary = (s: SetName): keyof Counts =>
-      s === 'ct' || s === 'small' ? 'cloudtrail_events' : s === 'flow' ? 'flow_records' : s === 'lambda' ? 'lambda_log_events' : 'network_interfaces';
+      s === 'ct' || s === 'small' || s === 'ct-cwl' ? 'cloudtrail_events' : s === 'flow' || s === 'flow-cwl' ? 'flow_records' : s === 'lambda' ? 'lambda_log_events' : 'network_interfaces';
     const loadedRows = (c: Counts, sets: SetName[]) => [...new Set(sets.map(primary))].reduce((a, k) => a + c[k], 0);
 
     const importSets = async (id: string, sets: SetName[], keepDb: boolean): Promise<string> => {
@@ -329,7 +329,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     };
 
     // 2. Per source: floor, baseline, jq, import
-    const perSet: SetName[] = ['ct', 'small', 'flow', 'lambda', 'eni'].filter((s) => !skip.has(s)) as SetName[];
+    // `cwl` skips both sets delivered through CloudWatch Logs exports
+    const perSet = (['ct', 'small', 'flow', 'lambda', 'eni', 'ct-cwl', 'flow-cwl'] as SetName[]).filter((s) => !skip.has(s) && !(s.endsWith('-cwl') && skip.has('cwl')));
     for (const s of perSet) {
       const info = m.sets[s];
       const bytes = { compressed: info.compressedBytes, raw: info.rawBytes };

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildWorld, generateFile, planSets } from '../../src/bench/dataset.ts';
+import { SET_NAMES, buildWorld, generateFile, planSets } from '../../src/bench/dataset.ts';
 import { parseGnuTime, pollPeakRss, runMeasured } from '../../src/bench/measure.ts';
 import { SUMMARY_FIELDS, formatTable } from '../../src/bench/runner.ts';
+import { detect } from '../../src/importers/detect.ts';
+import { readFacts } from '../../src/importers/sniff.ts';
 import { cli } from '../helpers/cli.ts';
 import { tempDir } from '../helpers/db.ts';
 
@@ -42,7 +45,8 @@ describe('bench --scale 0.01 (quick mode)', () => {
     expect(saved.summary).toEqual(last);
     expect(saved.machine.cores).toBeGreaterThan(0);
     const ids = saved.steps.map((s) => s.id);
-    for (const id of ['ct.gunzip', 'ct.duckdb', 'ct.jq', 'ct.import', 'small.import', 'flow.duckdb', 'flow.import', 'lambda.import', 'eni.import', 'all.import', 'analyze', 'report', 'first-seen']) {
+    for (const id of ['ct.gunzip', 'ct.duckdb', 'ct.jq', 'ct.import', 'small.import', 'flow.duckdb', 'flow.import', 'lambda.import', 'eni.import',
+      'ct-cwl.duckdb', 'ct-cwl.import', 'flow-cwl.duckdb', 'flow-cwl.import', 'all.import', 'analyze', 'report', 'first-seen']) {
       expect(ids).toContain(id);
     }
     const step = (id: string) => saved.steps.find((s) => s.id === id)!;
@@ -54,6 +58,11 @@ describe('bench --scale 0.01 (quick mode)', () => {
     expect(step('small.import').rows).toBe(10_000);
     expect(step('flow.import').rows).toBe(100_000);
     expect(step('flow.duckdb').rows).toBe(100_000);
+    // one export file of each: the same records, one per line after the line's timestamp
+    expect(step('ct-cwl.import').rows).toBe(2000);
+    expect(step('ct-cwl.duckdb').rows).toBe(2000);
+    expect(step('flow-cwl.import').rows).toBe(50_000);
+    expect(step('flow-cwl.duckdb').rows).toBe(50_000);
   }, 600_000);
 });
 
@@ -61,7 +70,7 @@ describe('bench data generation', () => {
   it('is deterministic: the same seed gives byte-identical files, another seed different ones', () => {
     const [a, b, c] = [tempDir(), tempDir(), tempDir()];
     const world = buildWorld('s1', 0.01);
-    for (const set of ['ct', 'small', 'flow', 'lambda', 'eni'] as const) {
+    for (const set of SET_NAMES) {
       const ra = generateFile({ set, index: 0 }, a, 's1', 0.01, 6, world);
       const rb = generateFile({ set, index: 0 }, b, 's1', 0.01, 6, buildWorld('s1', 0.01));
       const rc = generateFile({ set, index: 0 }, c, 's2', 0.01, 6, buildWorld('s2', 0.01));
@@ -78,6 +87,8 @@ describe('bench data generation', () => {
       flow: { files: 200, perFile: 50_000 },
       lambda: { files: 500, perFile: 2000 },
       eni: { files: 3, perFile: 0 },
+      'ct-cwl': { files: 100, perFile: 2000 },
+      'flow-cwl': { files: 20, perFile: 50_000 },
     });
     expect(planSets(0.01).small.files).toBe(200);
     expect(planSets(0.0001).ct.files).toBe(1);
@@ -93,7 +104,7 @@ describe('bench data generation', () => {
     }
   });
 
-  it('lays files out the way AWS delivers them', () => {
+  it('lays files out the way AWS delivers them', async () => {
     const dir = tempDir();
     const world = buildWorld('s1', 0.01);
     const ct = generateFile({ set: 'small', index: 3 }, dir, 's1', 0.01, 6, world);
@@ -102,6 +113,21 @@ describe('bench data generation', () => {
     expect(flow.rel).toMatch(/^flow\/AWSLogs\/123456789012\/vpcflowlogs\/us-east-1\/\d{4}\/\d{2}\/\d{2}\/123456789012_vpcflowlogs_us-east-1_fl-0[0-9a-f]{16}_\d{8}T\d{4}Z_[0-9a-f]{8}\.log\.gz$/);
     const logs = generateFile({ set: 'lambda', index: 0 }, dir, 's1', 0.01, 6, world);
     expect(logs.rel).toMatch(/^lambda\/exportedlogs\/aws\/lambda\/[a-z-]+\/[0-9a-f-]{36}\/\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}\/000000\.gz$/);
+    // CloudWatch Logs exports: a timestamp and one record per line, recognised as such
+    for (const [set, format, message] of [
+      ['ct-cwl', 'cloudtrail-cwl-export', /^\{"eventVersion":"1\.\d+"/],
+      ['flow-cwl', 'flow-cwl-export', /^2 123456789012 eni-[0-9a-f]+ /],
+    ] as const) {
+      const f = generateFile({ set, index: 0 }, dir, 's1', 0.01, 6, world);
+      const lines = zlib.gunzipSync(fs.readFileSync(path.join(dir, f.rel))).toString('utf8').split('\n');
+      expect(lines.pop()).toBe('');
+      expect(lines).toHaveLength(f.records);
+      for (const l of [lines[0]!, lines[lines.length - 1]!]) {
+        expect(l).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z /);
+        expect(l.slice(25)).toMatch(message);
+      }
+      expect(detect(await readFacts(path.join(dir, f.rel)))).toMatchObject({ kind: 'load', format });
+    }
   });
 });
 

@@ -42,6 +42,34 @@ SELECT TRY_CAST(left(line, 24) AS TIMESTAMPTZ) AS time, substr(line, 26) AS mess
 FROM read_csv($files, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false,
               strict_mode = false, compression = 'gzip', columns = {'line': 'VARCHAR'});
 
+-- name: ct-cwl
+-- table: raw_cloudtrail_cwl
+-- CloudWatch Logs S3 export lines `<ISO timestamp> <record>`: the record after the first space, read
+-- into the same columns as `ct` (the CSV reader ends a line at \r too, which no CloudTrail record holds).
+CREATE TABLE raw_cloudtrail_cwl AS
+SELECT unnest(json_transform(substr(line, strpos(line, ' ') + 1), '{
+  "eventVersion": "VARCHAR",
+  "userIdentity": {"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR", "accountId": "VARCHAR",
+                   "accessKeyId": "VARCHAR", "userName": "VARCHAR", "invokedBy": "VARCHAR", "sessionContext": "JSON"},
+  "eventTime": "TIMESTAMPTZ", "eventSource": "VARCHAR", "eventName": "VARCHAR", "awsRegion": "VARCHAR",
+  "sourceIPAddress": "VARCHAR", "userAgent": "VARCHAR", "errorCode": "VARCHAR", "errorMessage": "VARCHAR",
+  "requestParameters": "JSON", "responseElements": "JSON", "additionalEventData": "JSON", "requestID": "VARCHAR",
+  "eventID": "VARCHAR", "readOnly": "BOOLEAN", "resources": "JSON", "eventType": "VARCHAR", "managementEvent": "BOOLEAN",
+  "recipientAccountId": "VARCHAR", "sharedEventID": "VARCHAR", "eventCategory": "VARCHAR", "tlsDetails": "JSON"}'), recursive := true)
+FROM read_csv($files, header = false, delim = chr(1), quote = '', escape = '', auto_detect = false,
+              strict_mode = false, compression = 'gzip', columns = {'line': 'VARCHAR'});
+
+-- name: flow-cwl
+-- table: raw_flow_cwl
+-- CloudWatch Logs S3 export lines: the line's timestamp, then the default-format record.
+CREATE TABLE raw_flow_cwl AS
+SELECT * EXCLUDE (ts)
+FROM read_csv($files, header = false, delim = ' ', quote = '', escape = '', nullstr = '-', auto_detect = false,
+              compression = 'gzip', columns = {
+  'ts': 'VARCHAR', 'version': 'INTEGER', 'account_id': 'VARCHAR', 'interface_id': 'VARCHAR', 'srcaddr': 'VARCHAR',
+  'dstaddr': 'VARCHAR', 'srcport': 'INTEGER', 'dstport': 'INTEGER', 'protocol': 'INTEGER', 'packets': 'BIGINT',
+  'bytes': 'BIGINT', 'start': 'BIGINT', 'end': 'BIGINT', 'action': 'VARCHAR', 'log_status': 'VARCHAR'});
+
 -- name: eni
 -- table: raw_network_interfaces
 CREATE TABLE raw_network_interfaces AS
