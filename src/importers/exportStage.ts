@@ -56,14 +56,41 @@ export async function stageExportFiles(
   const moveTexts = fillMarker(sink.insertLines, 'lines', sql.get('lines')!);
   let texts: DuckDBAppender | undefined;
   let collected = 0;
-  const flushTexts = async () => {
-    if (!texts) return;
-    texts.flushSync();
-    texts.closeSync();
+  // The texts collected so far move to the stage while the next files are read and inflated
+  // (JavaScript on this thread, DuckDB on its own), and their texts wait here, up to flushBytes,
+  // until the move is done: only then is the connection used again (settled).
+  let moving: Promise<void> | undefined;
+  let moved = true;
+  let waiting: Array<[fileId: number, text: string]> = [];
+  let waitingBytes = 0;
+  const settled = async () => {
+    const m = moving;
+    moving = undefined;
+    await m;
+  };
+  const appendWaiting = async () => {
+    await settled();
+    for (const [fileId, text] of waiting) {
+      if (!texts) {
+        await db.run(sql.get('text-table')!);
+        texts = await db.conn.createAppender('export_text', 'main', 'temp');
+      }
+      texts.appendBigInt(BigInt(fileId));
+      texts.appendVarchar(text);
+      texts.endRow();
+      collected += text.length;
+    }
+    waiting = [];
+    waitingBytes = 0;
+  };
+  const startMove = () => {
+    texts!.flushSync();
+    texts!.closeSync();
     texts = undefined;
     collected = 0;
-    await db.run(moveTexts);
-    await db.run(sql.get('text-table')!);
+    moved = false;
+    moving = db.run(moveTexts).then(() => db.run(sql.get('text-table')!)).finally(() => (moved = true));
+    moving.catch(() => undefined); // awaited by settled(); a failure before that is not unhandled
   };
   try {
     for (const f of files) {
@@ -77,18 +104,15 @@ export async function stageExportFiles(
         continue;
       }
       if (text !== undefined) {
-        if (!texts) {
-          await db.run(sql.get('text-table')!);
-          texts = await db.conn.createAppender('export_text', 'main', 'temp');
-        }
-        texts.appendBigInt(BigInt(f.fileId));
-        texts.appendVarchar(text);
-        texts.endRow();
         skipped.set(f.fileId, 0);
-        collected += text.length;
-        if (collected >= exportStaging.flushBytes) await flushTexts();
+        waiting.push([f.fileId, text]);
+        waitingBytes += text.length;
+        if (!moved && waitingBytes < exportStaging.flushBytes) continue;
+        await appendWaiting();
+        if (collected >= exportStaging.flushBytes) startMove();
         continue;
       }
+      await settled();
       try {
         skipped.set(f.fileId, await streamExportFile(db, f, path, outcomes.get(f.fileId)!, sink));
       } catch (e) {
@@ -98,9 +122,12 @@ export async function stageExportFiles(
         failDamaged(outcomes.get(f.fileId)!, e);
       }
     }
-    await flushTexts();
+    await appendWaiting();
+    if (texts) startMove();
+    await settled();
   } finally {
     texts?.closeSync();
+    await moving?.catch(() => undefined);
     await db.run('DROP TABLE IF EXISTS export_text');
   }
   return skipped;

@@ -133,6 +133,26 @@ describe('CloudTrail through CloudWatch Logs S3 exports', () => {
       });
     });
   }
+
+  it('many small exports, moved to the stage every few files while the next ones are read, give what reading line by line gives', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 60; i++) write(dir, `task/${String(i).padStart(6, '0')}.gz`, records.slice(i * 3, i * 3 + 3).map(line));
+    const rows = async (knobs: Partial<typeof exportStaging>) => {
+      Object.assign(exportStaging, defaults, knobs);
+      return withMemoryDb(async (db) => {
+        await importPaths(db, [dir]);
+        return {
+          rows: await db.json(`SELECT event_id, regexp_extract(source_file, '[0-9]+[.]gz$') AS file, source_record::INTEGER AS line FROM cloudtrail_events ORDER BY ALL`),
+          ledger: await ledger(db),
+        };
+      });
+    };
+    const byLine = await rows({ maxFileBytes: -1 });
+    expect(byLine.rows).toHaveLength(180);
+    // a move every 3-4 files (4-5 KB each)
+    expect(await rows({ flushBytes: 15_000 })).toEqual(byLine);
+    expect(await rows({})).toEqual(byLine);
+  });
 });
 
 describe('CloudTrail records that arrive as text (lookup-events)', () => {
