@@ -16,7 +16,7 @@ import { collectGarbage } from '../util/gc.ts';
 import { readAndDetect } from './readPool/pool.ts';
 import { Spooler, closeSpool, openSpool } from './spool.ts';
 import { checkGzip, verifyGzip, type FileFacts } from './sniff.ts';
-import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput } from './types.ts';
+import type { FileEntry, FileOutcome, ImportOptions, Importer, IssueInput, LoadContext } from './types.ts';
 
 
 export interface RunImportOptions extends ImportOptions {
@@ -304,7 +304,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const loadBatch = async (importer: Importer, files: typeof entries, lenient = false): Promise<void> => {
     const started = Date.now();
     try {
-      const ctx = { db, options: opts, files, lenient };
+      const ctx: LoadContext = { db, options: opts, files, lenient };
       const ledgerRows = (outcomes: Map<number, FileOutcome>): LedgerRow[] => {
         const ms = (Date.now() - started) / files.length;
         return files.map((f) => {
@@ -315,7 +315,7 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
       let outcomes: Map<number, FileOutcome>;
       // batch_files (temporary) is made before the transaction, where `stage` can use it too
       await createBatchFiles(db, files);
-      if (importer.stage) await traced(`  ${importer.source} staged`, () => importer.stage!(ctx));
+      if (importer.stage) ctx.staged = await traced(`  ${importer.source} staged`, () => importer.stage!(ctx));
       if (!importer.settle) {
         outcomes = await db.transaction(async () => {
           const outcomes = await importer.load(ctx);

@@ -64,6 +64,8 @@ export interface LoadContext {
   files: FileEntry[];
   /** Set when the runner retries a file alone after `load` failed, for importers with `lenientRetry`. */
   lenient?: boolean;
+  /** What the importer's `stage` returned for this batch: the outcomes of its files so far. */
+  staged?: Map<number, FileOutcome>;
 }
 
 /**
@@ -86,10 +88,11 @@ export interface Importer {
   /**
    * Work on temporary tables only, run before the batch's transaction opens (with batch_files
    * made): DuckDB scans a table filled inside the open transaction with one thread, and a table
-   * committed before it with all of them. `load`, in the transaction, then finds what `stage` made
-   * (same ctx). A failure here fails the batch as one in `load` does.
+   * committed before it with all of them. `load`, in the transaction, then finds what `stage` made,
+   * and gets the outcomes it returned (issues found while reading, files failed) as `ctx.staged`;
+   * undefined leaves the staging to `load`. A failure here fails the batch as one in `load` does.
    */
-  stage?(ctx: LoadContext): Promise<void>;
+  stage?(ctx: LoadContext): Promise<Map<number, FileOutcome> | undefined>;
   /**
    * Two-transaction importers: `load` only inserts, and is committed with the batch's files
    * recorded in import_pending for `pendingTable`; `settle` then runs in a second transaction,

@@ -48,9 +48,6 @@ async function stageExports(ctx: LoadContext): Promise<Map<number, FileOutcome>>
   return outcomes;
 }
 
-/** What `stage` made for a batch, until its `load`. */
-const stagedOutcomes = new WeakMap<LoadContext, Map<number, FileOutcome>>();
-
 /** How one file of a batch is read: a section of cloudtrail_stage.sql, and for S3 delivery files the JSON format. */
 export interface CloudTrailRead {
   reader: string;
@@ -98,14 +95,11 @@ export const cloudtrailImporter: Importer = {
 
   // CloudWatch Logs export files are read in JS and staged before the batch's transaction, so that
   // DuckDB reads the staged lines with all its threads (inside the transaction, with one).
-  async stage(ctx: LoadContext): Promise<void> {
-    stagedOutcomes.set(ctx, await stageExports(ctx));
-  },
+  stage: stageExports,
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
-    const outcomes = stagedOutcomes.get(ctx) ?? (await stageExports(ctx));
-    stagedOutcomes.delete(ctx);
+    const outcomes = ctx.staged ?? (await stageExports(ctx));
     const sql = sqlSections(NORMALIZE);
     const insert = sql.get('insert')!;
     const groups = new Map<string, { read: CloudTrailRead; files: typeof files }>();

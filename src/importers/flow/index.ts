@@ -14,9 +14,6 @@ async function stageCwlFiles(ctx: LoadContext): Promise<Map<number, FileOutcome>
   return outcomes;
 }
 
-/** What `stage` made for a batch, until its `load`. */
-const stagedOutcomes = new WeakMap<LoadContext, Map<number, FileOutcome>>();
-
 /**
  * VPC Flow Logs into flow_records. Text files (S3 delivery) are read by DuckDB's CSV reader, one
  * scan per header; Parquet by read_parquet; records through CloudWatch Logs are staged and split in
@@ -33,14 +30,11 @@ export const flowImporter: Importer = {
 
   // Records through CloudWatch Logs are staged and split before the batch's transaction, so that
   // DuckDB scans the staged tables with all its threads (inside the transaction, with one).
-  async stage(ctx: LoadContext): Promise<void> {
-    stagedOutcomes.set(ctx, await stageCwlFiles(ctx));
-  },
+  stage: stageCwlFiles,
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const { db, files } = ctx;
-    const outcomes = stagedOutcomes.get(ctx) ?? (await stageCwlFiles(ctx));
-    stagedOutcomes.delete(ctx);
+    const outcomes = ctx.staged ?? (await stageCwlFiles(ctx));
     const text = files.filter((f) => f.format === 'flow-text');
     const parquet = files.filter((f) => f.format === 'flow-parquet');
     const cwl = files.filter((f) => CWL_FORMATS.has(f.format));

@@ -96,9 +96,9 @@ async function knownTasks(db: Db, staged: boolean): Promise<Map<string, string>>
 
 /**
  * Stages the batch's log files into ll_stage and derives ll_batch from it (temporary tables only);
- * returns how many lines of each S3 export file were skipped.
+ * the lines of S3 export files that were skipped count as rejected in their file's outcome.
  */
-async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<number, FileOutcome>, stagedTasks: boolean): Promise<Map<number, number>> {
+async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<number, FileOutcome>, stagedTasks: boolean): Promise<void> {
   const { db, options } = ctx;
   const stage = sqlSections(STAGE);
   await db.run(stage.get('create')!);
@@ -123,12 +123,12 @@ async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<num
     meta.closeSync();
   }
 
-  const skippedLines = new Map<number, number>();
   for (const format of LOG_FORMATS) {
     const group = files.filter((f) => f.format === format);
     if (!group.length) continue;
     if (format === 'lambda-logs-export') {
-      for (const [fileId, n] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) skippedLines.set(fileId, n);
+      // a skipped line (no timestamp, no event before it) is a lost record
+      for (const [fileId, n] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += n;
     } else {
       await db.run(stage.get(format)!, { files: fileListParam(group), max_object: maxObjectSize(group) });
     }
@@ -160,11 +160,10 @@ async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<num
   const derive = sqlSections(DERIVE);
   await db.run(derive.get('macros')!);
   await db.run(derive.get('main')!);
-  return skippedLines;
 }
 
 /** Drops the duplicates from ll_batch, inserts the rest into lambda_log_events, and counts. */
-async function finishLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<number, FileOutcome>, skippedLines: Map<number, number>): Promise<void> {
+async function finishLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<number, FileOutcome>): Promise<void> {
   const { db } = ctx;
   const derive = sqlSections(DERIVE);
   await db.run(derive.get('dedupe')!);
@@ -179,13 +178,12 @@ async function finishLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<nu
     o.rowsLoaded = Number(r.loaded);
     o.rowsDuplicate = Number(r.duplicate);
     const control = Number(r.control);
-    o.rowsRejected = Number(r.total) - o.rowsLoaded - o.rowsDuplicate - control + (skippedLines.get(id) ?? 0);
+    o.rowsRejected += Number(r.total) - o.rowsLoaded - o.rowsDuplicate - control; // added to the lines staging skipped
     if (control > 0) addNote(o, `${control} CONTROL_MESSAGE events skipped (subscription connectivity checks, not log events)`);
   }
   for (const f of files) {
     if (counted.has(f.fileId) || outcomes.get(f.fileId)!.failedReason) continue;
     const o = outcomes.get(f.fileId)!;
-    o.rowsRejected = skippedLines.get(f.fileId) ?? 0;
     addNote(o, 'no log events in the file');
   }
   for (const p of await db.all<{ file_id: bigint; record_index: bigint; disposition: string; ts_given: string | null }>(
@@ -209,9 +207,6 @@ async function finishLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<nu
 /** Test knob: off, every batch is staged inside its transaction (as before this was measured). */
 export const stagingBeforeTransaction = { on: true };
 
-/** What `stage` made for a batch, until its `load`. */
-const staged = new WeakMap<LoadContext, { outcomes: Map<number, FileOutcome>; skippedLines: Map<number, number> }>();
-
 export const lambdaLogsImporter: Importer = {
   formats: [...LOG_FORMATS, TASKS_FORMAT],
   source: 'lambda-logs',
@@ -223,28 +218,29 @@ export const lambdaLogsImporter: Importer = {
   // The batch is staged and derived before its transaction, so that DuckDB scans the staged tables
   // with all its threads (inside it, with one: the import at bench scale 1 took 25 s, now 17 s);
   // the transaction inserts what was staged.
-  async stage(ctx: LoadContext): Promise<void> {
-    if (!stagingBeforeTransaction.on) return;
+  async stage(ctx: LoadContext): Promise<Map<number, FileOutcome> | undefined> {
+    if (!stagingBeforeTransaction.on) return undefined;
     const outcomes = new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
     const taskFiles = ctx.files.filter((f) => f.format === TASKS_FORMAT);
     const logFiles = ctx.files.filter((f) => f.format !== TASKS_FORMAT);
     // export-task listings first, so that the batch's S3 export files find their task
     if (taskFiles.length) await stageTasks(ctx.db, taskFiles);
-    const skippedLines = logFiles.length ? await stageLogs(ctx, logFiles, outcomes, taskFiles.length > 0) : new Map<number, number>();
-    staged.set(ctx, { outcomes, skippedLines });
+    if (logFiles.length) await stageLogs(ctx, logFiles, outcomes, taskFiles.length > 0);
+    return outcomes;
   },
 
   async load(ctx: LoadContext): Promise<Map<number, FileOutcome>> {
     const taskFiles = ctx.files.filter((f) => f.format === TASKS_FORMAT);
     const logFiles = ctx.files.filter((f) => f.format !== TASKS_FORMAT);
-    const done = staged.get(ctx);
-    staged.delete(ctx);
-    const outcomes = done?.outcomes ?? new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
+    const outcomes = ctx.staged ?? new Map<number, FileOutcome>(ctx.files.map((f) => [f.fileId, emptyOutcome()]));
     if (taskFiles.length) {
-      if (!done) await stageTasks(ctx.db, taskFiles);
+      if (!ctx.staged) await stageTasks(ctx.db, taskFiles);
       await finishTasks(ctx.db, taskFiles, outcomes);
     }
-    if (logFiles.length) await finishLogs(ctx, logFiles, outcomes, done?.skippedLines ?? (await stageLogs(ctx, logFiles, outcomes, false)));
+    if (logFiles.length) {
+      if (!ctx.staged) await stageLogs(ctx, logFiles, outcomes, false);
+      await finishLogs(ctx, logFiles, outcomes);
+    }
     return outcomes;
   },
 
