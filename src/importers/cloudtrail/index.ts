@@ -44,7 +44,7 @@ async function stageExports(ctx: LoadContext): Promise<Map<number, FileOutcome>>
   const exports = ctx.files.filter((f) => cloudTrailRead(f, false).reader === 'staged');
   if (!exports.length) return outcomes;
   await ctx.db.run(section(STAGE, 'stage-table'));
-  for (const [fileId, skipped] of await stageExportFiles(ctx.db, exports, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += skipped;
+  await stageExportFiles(ctx.db, exports, outcomes, EXPORT_SINK);
   return outcomes;
 }
 

@@ -68,7 +68,7 @@ export async function stageCwl(db: Db, files: FileEntry[], outcomes: Map<number,
   for (const [key, group] of groups) {
     const [format, compression] = key.split('|') as [string, string];
     if (format === 'flow-cwl-export') {
-      for (const [fileId, skipped] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += skipped;
+      await stageExportFiles(db, group, outcomes, EXPORT_SINK);
       continue;
     }
     await db.run(section(CWL, format), {

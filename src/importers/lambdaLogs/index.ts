@@ -127,8 +127,7 @@ async function stageLogs(ctx: LoadContext, files: FileEntry[], outcomes: Map<num
     const group = files.filter((f) => f.format === format);
     if (!group.length) continue;
     if (format === 'lambda-logs-export') {
-      // a skipped line (no timestamp, no event before it) is a lost record
-      for (const [fileId, n] of await stageExportFiles(db, group, outcomes, EXPORT_SINK)) outcomes.get(fileId)!.rowsRejected += n;
+      await stageExportFiles(db, group, outcomes, EXPORT_SINK);
     } else {
       await db.run(stage.get(format)!, { files: fileListParam(group), max_object: maxObjectSize(group) });
     }
