@@ -350,6 +350,29 @@ describe('lambda_invocations is rebuilt from every event', () => {
     // the events themselves keep what their file said
     expect(await count(db, 'SELECT count(*) FROM lambda_log_events WHERE function_name IS NULL')).toBe(2);
   });
+
+  it('an event without a function name is not given one when its request id was seen in two functions', async () => {
+    const root = tempDir();
+    const id = 'd0000000-0000-4000-8000-000000000002';
+    writeGz(root, 'part1/000000.gz', `2024-05-04T09:00:00.000Z START RequestId: ${id} Version: $LATEST\n`);
+    for (const fn of ['fn-a', 'fn-b']) {
+      fs.writeFileSync(path.join(root, `${fn}.json`), JSON.stringify({
+        messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: `/aws/lambda/${fn}`, logStream: '2024/05/04/[$LATEST]aaaa', subscriptionFilters: ['f'],
+        logEvents: [
+          { id: `${fn}-1`, timestamp: Date.parse('2024-05-04T09:00:00.020Z'), message: `END RequestId: ${id}\n` },
+          { id: `${fn}-2`, timestamp: Date.parse('2024-05-04T09:00:00.021Z'), message: `REPORT RequestId: ${id}\tDuration: 20.00 ms\tBilled Duration: 21 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n` },
+        ],
+      }));
+    }
+    await importPaths(db, [root]);
+    const key = (i: Invocation) => (i.function_name === null ? 'z' : `a ${i.function_name}`); // no function last
+    const byName = (await invocations()).sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    expect(byName.map((i) => [i.function_name, i.start_time, i.status])).toEqual([
+      ['fn-a', null, 'success'],
+      ['fn-b', null, 'success'],
+      [null, '2024-05-04T09:00:00.000Z', null],
+    ]);
+  });
 });
 
 describe('function name and message normalisation macros (lambda_logs_derive.sql)', () => {
