@@ -70,23 +70,34 @@ f AS (
               THEN json(ev.message) END AS j
   FROM ev LEFT JOIN fn USING (request_id)
 ),
+-- A REPORT line as the runtime writes it gives its four fields to one regular expression; for any
+-- other line each field has its own below. Where this one matches, from the line's start, each
+-- field's own finds the same text (nothing before it can hold their labels), so the results are
+-- the same, at a third of the cost.
+r AS (
+  SELECT f.*,
+    CASE WHEN kind = 'report' THEN regexp_extract(norm,
+      '^REPORT RequestId: [0-9A-Za-z-]+\s+Duration: ([0-9.]+) ms\s+Billed Duration: ([0-9.]+) ms\s+Memory Size: ([0-9.]+) MB\s+Max Memory Used: ([0-9.]+) MB',
+      ['duration', 'billed', 'memory', 'max_memory']) END AS rep
+  FROM f
+),
 m AS (
   SELECT fname, request_id, kind, time,
     CASE WHEN kind = 'report' THEN coalesce(
       TRY_CAST(j->>'$.record.metrics.durationMs' AS DOUBLE),
-      TRY_CAST(nullif(regexp_extract(norm, 'RequestId: [0-9A-Za-z-]+\s+Duration: ([0-9.]+) ms', 1), '') AS DOUBLE)) END
+      TRY_CAST(coalesce(nullif(rep.duration, ''), nullif(regexp_extract(norm, 'RequestId: [0-9A-Za-z-]+\s+Duration: ([0-9.]+) ms', 1), '')) AS DOUBLE)) END
       AS duration_ms,
     CASE WHEN kind = 'report' THEN coalesce(
       TRY_CAST(j->>'$.record.metrics.billedDurationMs' AS DOUBLE),
-      TRY_CAST(nullif(regexp_extract(norm, 'Billed Duration: ([0-9.]+) ms', 1), '') AS DOUBLE)) END
+      TRY_CAST(coalesce(nullif(rep.billed, ''), nullif(regexp_extract(norm, 'Billed Duration: ([0-9.]+) ms', 1), '')) AS DOUBLE)) END
       AS billed_duration_ms,
     CASE WHEN kind = 'report' THEN CAST(round(coalesce(
       TRY_CAST(j->>'$.record.metrics.memorySizeMB' AS DOUBLE),
-      TRY_CAST(nullif(regexp_extract(norm, 'Memory Size: ([0-9.]+) MB', 1), '') AS DOUBLE))) AS INTEGER) END
+      TRY_CAST(coalesce(nullif(rep.memory, ''), nullif(regexp_extract(norm, 'Memory Size: ([0-9.]+) MB', 1), '')) AS DOUBLE))) AS INTEGER) END
       AS memory_size_mb,
     CASE WHEN kind = 'report' THEN CAST(round(coalesce(
       TRY_CAST(j->>'$.record.metrics.maxMemoryUsedMB' AS DOUBLE),
-      TRY_CAST(nullif(regexp_extract(norm, 'Max Memory Used: ([0-9.]+) MB', 1), '') AS DOUBLE))) AS INTEGER) END
+      TRY_CAST(coalesce(nullif(rep.max_memory, ''), nullif(regexp_extract(norm, 'Max Memory Used: ([0-9.]+) MB', 1), '')) AS DOUBLE))) AS INTEGER) END
       AS max_memory_used_mb,
     CASE WHEN kind = 'report' THEN coalesce(
       TRY_CAST(j->>'$.record.metrics.initDurationMs' AS DOUBLE),
@@ -107,7 +118,7 @@ m AS (
            AND contains(message, '"stackTrace"')
         THEN 'error'
     END AS line_status
-  FROM f
+  FROM r
 )
 SELECT fname, request_id,
        min(time) FILTER (WHERE kind = 'start'),

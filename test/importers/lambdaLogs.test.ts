@@ -351,6 +351,26 @@ describe('lambda_invocations is rebuilt from every event', () => {
     expect(await count(db, 'SELECT count(*) FROM lambda_log_events WHERE function_name IS NULL')).toBe(2);
   });
 
+  it('REPORT fields are read whatever their order (the usual order is read by one expression, any other field by field)', async () => {
+    const root = tempDir();
+    const ids = ['d0000000-0000-4000-8000-000000000003', 'd0000000-0000-4000-8000-000000000004'];
+    const report = [
+      // as the runtime writes it, with a cold start and a SnapStart restore after the four fields
+      `REPORT RequestId: ${ids[0]}\tDuration: 5.50 ms\tBilled Duration: 6 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\tInit Duration: 120.96 ms\tRestore Duration: 355.21 ms\t\n`,
+      // another order: each field found by its own expression
+      `REPORT RequestId: ${ids[1]}\tDuration: 7.25 ms\tMemory Size: 512 MB\tBilled Duration: 8 ms\tMax Memory Used: 90 MB\t\n`,
+    ];
+    fs.writeFileSync(path.join(root, 'sub.json'), JSON.stringify({
+      messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/aws/lambda/fields-fn', logStream: '2024/05/04/[$LATEST]aaaa', subscriptionFilters: ['f'],
+      logEvents: report.map((message, i) => ({ id: `r${i}`, timestamp: Date.parse('2024-05-04T09:00:01.000Z') + i, message })),
+    }));
+    await importPaths(db, [root]);
+    expect((await invocations()).map((i) => [i.request_id, i.duration_ms, i.billed_duration_ms, i.memory_size_mb, i.max_memory_used_mb, i.init_duration_ms, i.status])).toEqual([
+      [ids[0], 5.5, 6, 256, 70, 120.96, 'success'],
+      [ids[1], 7.25, 8, 512, 90, null, 'success'],
+    ]);
+  });
+
   it('an event without a function name is not given one when its request id was seen in two functions', async () => {
     const root = tempDir();
     const id = 'd0000000-0000-4000-8000-000000000002';
