@@ -8,6 +8,7 @@ import {
   DEFAULT_SEED,
   REPO_ROOT,
   SET_LABELS,
+  SET_NAMES,
   generateAll,
   planSets,
   readUsableManifest,
@@ -140,6 +141,14 @@ function removeDb(p: string): void {
   for (const f of [p, `${p}.wal`]) fs.rmSync(f, { force: true });
   fs.rmSync(`${p}.tmp`, { recursive: true, force: true });
 }
+
+/** The table each data set's records load into. */
+const SET_TABLE: Record<SetName, keyof Counts> = {
+  ct: 'cloudtrail_events', small: 'cloudtrail_events', 'ct-cwl': 'cloudtrail_events',
+  flow: 'flow_records', 'flow-cwl': 'flow_records',
+  lambda: 'lambda_log_events',
+  eni: 'network_interfaces',
+};
 
 interface Counts {
   cloudtrail_events: number;
@@ -281,21 +290,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       const add = (k: keyof Counts, v: number) => (e[k] = (e[k] ?? 0) + v);
       for (const s of sets) {
         const i = m.sets[s];
-        if (s === 'ct' || s === 'small' || s === 'ct-cwl') {
-          add('cloudtrail_events', i.records - i.duplicates);
-          add('duplicates', i.duplicates);
-        } else if (s === 'flow' || s === 'flow-cwl') add('flow_records', i.records);
-        else if (s === 'lambda') {
-          add('lambda_log_events', i.records);
-          add('lambda_invocations', i.invocations);
-        } else if (s === 'eni') add('network_interfaces', i.records);
+        // re-delivered CloudTrail records are dropped as duplicates; only Lambda logs hold invocations
+        add(SET_TABLE[s], i.records - i.duplicates);
+        add('duplicates', i.duplicates);
+        add('lambda_invocations', i.invocations);
       }
       add('failed_files', 0);
       add('files', sets.reduce((a, s) => a + m.sets[s].files.length, 0));
       return e;
     };
-    const primary = (s: SetName): keyof Counts =>
-      s === 'ct' || s === 'small' || s === 'ct-cwl' ? 'cloudtrail_events' : s === 'flow' || s === 'flow-cwl' ? 'flow_records' : s === 'lambda' ? 'lambda_log_events' : 'network_interfaces';
+    const primary = (s: SetName): keyof Counts => SET_TABLE[s];
     const loadedRows = (c: Counts, sets: SetName[]) => [...new Set(sets.map(primary))].reduce((a, k) => a + c[k], 0);
 
     const importSets = async (id: string, sets: SetName[], keepDb: boolean): Promise<string> => {
@@ -330,7 +334,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
 
     // 2. Per source: floor, baseline, jq, import
     // `cwl` skips both sets delivered through CloudWatch Logs exports
-    const perSet = (['ct', 'small', 'flow', 'lambda', 'eni', 'ct-cwl', 'flow-cwl'] as SetName[]).filter((s) => !skip.has(s) && !(s.endsWith('-cwl') && skip.has('cwl')));
+    const perSet = SET_NAMES.filter((s) => !skip.has(s) && !(s.endsWith('-cwl') && skip.has('cwl')));
     for (const s of perSet) {
       const info = m.sets[s];
       const bytes = { compressed: info.compressedBytes, raw: info.rawBytes };
