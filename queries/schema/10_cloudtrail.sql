@@ -1,13 +1,13 @@
--- One row per CloudTrail event. Every top-level field AWS documents for a record has a column;
--- nested objects are kept verbatim as JSON (user_identity, request_parameters, ...), and the
--- columns from principal_arn to invoked_by are read out of user_identity. The verbatim record
--- stays in its source file: source_file/file_id (the import_files ledger, with its sha256) and
--- source_record locate it.
+-- One row per CloudTrail event, as stored; queries read the view cloudtrail_events
+-- (queries/model/00_cloudtrail_events.sql), which adds the identity columns of cloudtrail_identities.
+-- Every top-level field AWS documents for a record has a column; nested objects are kept verbatim
+-- as JSON (user_identity, request_parameters, ...). The verbatim record stays in its source file:
+-- source_file/file_id (the import_files ledger, with its sha256) and source_record locate it.
 --
 -- event_id and event_time are never NULL once an import commits, and load_problem is always NULL
 -- then. They are nullable because the import inserts every record of a batch and deletes those it
 -- cannot keep inside the same transaction; load_problem is why (queries/staging/cloudtrail_normalize.sql).
-CREATE TABLE IF NOT EXISTS cloudtrail_events (
+CREATE TABLE IF NOT EXISTS cloudtrail_records (
   event_id             VARCHAR,
   event_time           TIMESTAMPTZ,
   event_version        VARCHAR,
@@ -17,16 +17,6 @@ CREATE TABLE IF NOT EXISTS cloudtrail_events (
   aws_region           VARCHAR,
   source_ip            VARCHAR,
   user_agent           VARCHAR,
-  identity_type        VARCHAR,
-  principal_arn        VARCHAR,
-  principal_id         VARCHAR,
-  account_id           VARCHAR,
-  access_key_id        VARCHAR,
-  user_name            VARCHAR,
-  session_issuer_arn   VARCHAR,
-  session_issuer_type  VARCHAR,
-  session_name         VARCHAR,
-  invoked_by           VARCHAR,
   error_code           VARCHAR,
   error_message        VARCHAR,
   read_only            BOOLEAN,
@@ -54,4 +44,22 @@ CREATE TABLE IF NOT EXISTS cloudtrail_events (
   file_id              BIGINT NOT NULL,
   source_record        BIGINT,  -- the record's number in its file (the line for CloudWatch Logs exports)
   load_problem         VARCHAR  -- set only while an import decides what to drop; NULL in every settled row
+);
+
+-- The identity columns read out of each distinct userIdentity object, once: user_identity is the
+-- object's text exactly as cloudtrail_records keeps it, and the view cloudtrail_events joins on it.
+-- (Read for every row, they made the import a sixth slower; a log has few distinct identities,
+-- about one per role session: README, performance.)
+CREATE TABLE IF NOT EXISTS cloudtrail_identities (
+  user_identity        JSON PRIMARY KEY,
+  identity_type        VARCHAR,
+  principal_arn        VARCHAR,
+  principal_id         VARCHAR,
+  account_id           VARCHAR,
+  access_key_id        VARCHAR,
+  user_name            VARCHAR,
+  session_issuer_arn   VARCHAR,
+  session_issuer_type  VARCHAR,
+  session_name         VARCHAR,  -- the session name of an assumed-role ARN, else the part of principalId after ':'
+  invoked_by           VARCHAR
 );

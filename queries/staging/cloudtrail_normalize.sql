@@ -1,4 +1,4 @@
--- CloudTrail records go from the reader to cloudtrail_events in one statement (`insert`). S3
+-- CloudTrail records go from the reader to cloudtrail_records in one statement (`insert`). S3
 -- delivery files are parsed once, straight into the record STRUCT (cloudtrail_stage.sql); the
 -- other containers carry each record as JSON text, transformed to the same STRUCT. Every record of
 -- the batch is inserted, including those that cannot be kept (load_problem says why); the narrow
@@ -7,10 +7,9 @@
 -- never data).
 
 -- name: insert
-INSERT INTO cloudtrail_events (
+INSERT INTO cloudtrail_records (
   event_id, event_time, event_version, event_source, event_name, api_name, aws_region, source_ip, user_agent,
-  identity_type, principal_arn, principal_id, account_id, access_key_id, user_name, session_issuer_arn,
-  session_issuer_type, session_name, invoked_by, error_code, error_message, read_only, event_type,
+  error_code, error_message, read_only, event_type,
   event_category, management_event, recipient_account_id, request_parameters, response_elements, resources,
   user_identity, additional_event_data, request_id, shared_event_id, api_version, vpc_endpoint_id,
   vpc_endpoint_account_id, service_event_details, tls_details, addendum, session_credential_from_console,
@@ -21,11 +20,7 @@ WITH t AS (
   -- after it runs on whole vectors (20,000 files of 50 records: 5.45 -> 5.15 s; 500 large files:
   -- no change).
   SELECT file_id, record_index, s, coalesce(is_object, s IS NOT NULL) AS is_object, f.display_path,
-         coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)) AS event_time,
-         json_transform(s.userIdentity, '{"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR",
-                          "accountId": "VARCHAR", "accessKeyId": "VARCHAR", "userName": "VARCHAR",
-                          "invokedBy": "VARCHAR",
-                          "sessionContext": {"sessionIssuer": {"type": "VARCHAR", "arn": "VARCHAR"}}}') AS ui
+         coalesce(TRY_CAST(s.eventTime AS TIMESTAMPTZ), TRY_CAST(outer_time AS TIMESTAMPTZ)) AS event_time
   FROM ({{source}}) AS src(file_id, record_index, s, is_object, outer_time) JOIN batch_files f USING (file_id)
 )
 SELECT
@@ -38,21 +33,6 @@ SELECT
   s.awsRegion,
   s.sourceIPAddress,
   s.userAgent,
-  ui.type,
-  ui.arn,
-  ui.principalId,
-  ui.accountId,
-  ui.accessKeyId,
-  ui.userName,
-  ui.sessionContext.sessionIssuer.arn,
-  ui.sessionContext.sessionIssuer.type,
-  CASE
-    WHEN ui.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
-      THEN regexp_extract(ui.arn, 'assumed-role/[^/]+/(.+)$', 1)
-    WHEN ui.type IN ('AssumedRole', 'FederatedUser') AND ui.principalId LIKE '%:%'
-      THEN split_part(ui.principalId, ':', 2)
-  END,
-  ui.invokedBy,
   s.errorCode,
   s.errorMessage,
   TRY_CAST(s.readOnly AS BOOLEAN),
@@ -88,6 +68,43 @@ SELECT
   END
 FROM t;
 
+-- name: identities
+-- The identity columns of each userIdentity object the batch brought that cloudtrail_identities
+-- does not have yet (the view cloudtrail_events joins them to the rows on the object's text). A
+-- log has few distinct objects (about one per role session), so each is read once instead of once
+-- per row. Runs after the batch's rows are settled; $min_file..$max_file may be wider than the
+-- batch (src/db/schema.ts gives the whole table after a migration).
+INSERT INTO cloudtrail_identities
+SELECT
+  user_identity,
+  ui.type,
+  ui.arn,
+  ui.principalId,
+  ui.accountId,
+  ui.accessKeyId,
+  ui.userName,
+  ui.sessionContext.sessionIssuer.arn,
+  ui.sessionContext.sessionIssuer.type,
+  CASE
+    WHEN ui.arn LIKE 'arn:%:sts::%:assumed-role/%/%'
+      THEN regexp_extract(ui.arn, 'assumed-role/[^/]+/(.+)$', 1)
+    WHEN ui.type IN ('AssumedRole', 'FederatedUser') AND ui.principalId LIKE '%:%'
+      THEN split_part(ui.principalId, ':', 2)
+  END,
+  ui.invokedBy
+FROM (
+  SELECT user_identity,
+         json_transform(user_identity, '{"type": "VARCHAR", "principalId": "VARCHAR", "arn": "VARCHAR",
+                          "accountId": "VARCHAR", "accessKeyId": "VARCHAR", "userName": "VARCHAR",
+                          "invokedBy": "VARCHAR",
+                          "sessionContext": {"sessionIssuer": {"type": "VARCHAR", "arn": "VARCHAR"}}}') AS ui
+  FROM (
+    SELECT DISTINCT user_identity FROM cloudtrail_records
+    WHERE file_id BETWEEN $min_file AND $max_file AND user_identity IS NOT NULL
+  ) n
+  WHERE NOT EXISTS (SELECT 1 FROM cloudtrail_identities i WHERE i.user_identity = n.user_identity)
+);
+
 -- name: classify
 -- The batch's rows that are not kept, and why: the load_problem the insert found (not an object,
 -- an Insights record, no eventID, no or a bad eventTime), or an eventID already loaded (earlier in
@@ -95,11 +112,11 @@ FROM t;
 CREATE OR REPLACE TEMP TABLE ct_drop AS
 WITH b AS (
   SELECT rowid AS rid, file_id, source_record, event_id, load_problem
-  FROM cloudtrail_events
+  FROM cloudtrail_records
   WHERE file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files)
 ),
 earlier AS (
-  SELECT DISTINCT event_id FROM cloudtrail_events
+  SELECT DISTINCT event_id FROM cloudtrail_records
   WHERE NOT (file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files))
     AND event_id IN (SELECT event_id FROM b)
 )
@@ -113,7 +130,7 @@ QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY file_id, source_record
      OR event_id IN (SELECT event_id FROM earlier);
 
 -- name: delete
-DELETE FROM cloudtrail_events WHERE rowid IN (SELECT rid FROM ct_drop);
+DELETE FROM cloudtrail_records WHERE rowid IN (SELECT rid FROM ct_drop);
 
 -- name: counts
 SELECT f.file_id,
@@ -123,7 +140,7 @@ SELECT f.file_id,
        count(d.rid) FILTER (WHERE d.disposition NOT IN ('duplicate', 'insight')) AS rejected
 FROM batch_files f
 LEFT JOIN (
-  SELECT file_id, count(*) AS loaded FROM cloudtrail_events
+  SELECT file_id, count(*) AS loaded FROM cloudtrail_records
   WHERE file_id BETWEEN $min_file AND $max_file AND file_id IN (SELECT file_id FROM batch_files)
   GROUP BY file_id
 ) l USING (file_id)

@@ -2,7 +2,7 @@ import { listValue, type DuckDBValue } from '@duckdb/node-api';
 import type { Db } from './connection.ts';
 
 /** Data tables an importer may commit rows to before settling them (Importer.settle). */
-export const PENDING_TABLES: ReadonlySet<string> = new Set(['cloudtrail_events']);
+export const PENDING_TABLES: ReadonlySet<string> = new Set(['cloudtrail_records']);
 
 /** Files an interrupted import committed rows for without settling them; 0 when the table does not exist yet. */
 export async function pendingFiles(db: Db): Promise<number> {

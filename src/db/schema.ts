@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from './connection.ts';
 import { recoverInterruptedImport } from './recover.ts';
-import { QUERIES_DIR } from './sql.ts';
+import { QUERIES_DIR, section } from './sql.ts';
 
-export const SCHEMA_VERSION = '4';
+export const SCHEMA_VERSION = '5';
 
 /** queries/migrations/<N>_*.sql: what turns a schema N-1 database into schema N. */
 function migrations(): Array<{ version: number; file: string }> {
@@ -22,8 +22,9 @@ function migrations(): Array<{ version: number; file: string }> {
  * views (queries/model/*.sql). */
 export async function ensureSchema(db: Db): Promise<void> {
   // A database that already has tables but no recorded version is schema 1 (the first release).
+  // (Before schema 5 the CloudTrail table was cloudtrail_events, now a view.)
   const hasTables = await db.scalar<bigint>(
-    `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'cloudtrail_events' AND NOT temporary`,
+    `SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('cloudtrail_events', 'cloudtrail_records') AND NOT temporary`,
   );
   let from = Number(SCHEMA_VERSION);
   let storedSql: string | undefined;
@@ -45,6 +46,9 @@ export async function ensureSchema(db: Db): Promise<void> {
     for (const { sub, sql } of dirs) {
       if (sub === 'model') {
         for (const m of migrations()) if (m.version > from) await db.run(fs.readFileSync(m.file, 'utf8'));
+        // schema 5 keeps the identity columns once per distinct userIdentity: the rows moved by its
+        // migration get theirs from the import's own statement, over the whole table
+        if (from < 5) await db.run(section('staging/cloudtrail_normalize.sql', 'identities'), { min_file: 0, max_file: Number.MAX_SAFE_INTEGER });
       }
       for (const statements of sql) await db.run(statements);
     }

@@ -54,7 +54,7 @@ describe('query', () => {
   });
 
   it('refuses writes with a clear message and exit code 2', () => {
-    for (const sql of ['DROP TABLE cloudtrail_events', "INSERT INTO import_issues VALUES (1,'p',NULL,'error','c','m',now())", 'DELETE FROM cloudtrail_events']) {
+    for (const sql of ['DROP TABLE cloudtrail_records', 'DROP VIEW cloudtrail_events', "INSERT INTO import_issues VALUES (1,'p',NULL,'error','c','m',now())", 'DELETE FROM cloudtrail_records']) {
       const r = cli(['query', '--db', db, sql]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -146,12 +146,12 @@ describe('an import killed between its two transactions', () => {
     const db = await Db.open({ path: file });
     try {
       // a second file's rows as the first transaction commits them, with one duplicate and one record it would reject
-      await db.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id, source_record)
+      await db.run(`INSERT INTO cloudtrail_records (event_id, event_time, source_file, file_id, source_record)
                     SELECT 'p-' || i, TIMESTAMPTZ '2026-03-10 00:00:00+00', 'pending.json', 99, i FROM range(5) t(i)`);
-      await db.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id, source_record) VALUES
+      await db.run(`INSERT INTO cloudtrail_records (event_id, event_time, source_file, file_id, source_record) VALUES
                     ('e-0-1', TIMESTAMPTZ '2026-03-10 00:00:00+00', 'pending.json', 99, 6),
                     (NULL, NULL, 'pending.json', 99, 7)`);
-      await db.run(`INSERT INTO import_pending VALUES (99, 'cloudtrail_events')`);
+      await db.run(`INSERT INTO import_pending VALUES (99, 'cloudtrail_records')`);
     } finally {
       db.close();
     }

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Db } from '../../src/db/connection.ts';
+import { section } from '../../src/db/sql.ts';
 import { tempDir } from './db.ts';
 
 /** Inserts test rows; column names come from the test code (checked), values are bound. Many
  * rows of one shape go through a JSON Lines file and DuckDB's reader. */
 export async function insertRows(db: Db, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
   if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
+  if (table === 'cloudtrail_events') return insertCloudTrailRows(db, rows);
   const shape = Object.keys(rows[0] ?? {}).join(',');
   if (rows.length > 50 && rows.every((r) => Object.keys(r).join(',') === shape && Object.values(r).every((v) => v === null || typeof v !== 'object'))) {
     const file = path.join(tempDir(), 'rows.jsonl');
@@ -32,6 +34,43 @@ export async function insertRows(db: Db, table: string, rows: Array<Record<strin
     });
     await db.run(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${exprs.join(', ')})`, params);
   }
+}
+
+/** The columns of the view cloudtrail_events that come from cloudtrail_identities. */
+const IDENTITY_COLUMNS = ['identity_type', 'principal_arn', 'principal_id', 'account_id', 'access_key_id', 'user_name',
+  'session_issuer_arn', 'session_issuer_type', 'session_name', 'invoked_by'];
+
+/**
+ * Rows of the view cloudtrail_events: the event columns go to cloudtrail_records, the identity
+ * columns a row states to cloudtrail_identities as stated, keyed by the row's user_identity (or,
+ * without one, by a JSON text of the stated values). A row that gives user_identity and no
+ * identity column gets its identity columns read from it, by the import's own statement.
+ */
+async function insertCloudTrailRows(db: Db, rows: Array<Record<string, unknown>>): Promise<void> {
+  const identities = new Map<string, Record<string, unknown>>();
+  let derive = false;
+  const records = rows.map((row) => {
+    const stated = Object.fromEntries(IDENTITY_COLUMNS.filter((c) => row[c] !== undefined).map((c) => [c, row[c]]));
+    const rest = Object.fromEntries(Object.entries(row).filter(([c]) => !IDENTITY_COLUMNS.includes(c)));
+    const given = row.user_identity;
+    const key = given === undefined || given === null
+      ? (Object.keys(stated).length ? JSON.stringify(stated) : null)
+      : typeof given === 'string' ? given : JSON.stringify(given);
+    if (key !== null && Object.keys(stated).length) identities.set(key, stated);
+    else if (key !== null) derive = true;
+    return { ...rest, user_identity: key };
+  });
+  for (const [key, stated] of identities) {
+    const cols = Object.keys(stated);
+    const params: Record<string, DuckDBValue> = { user_identity: key };
+    for (const c of cols) params[c] = stated[c] as DuckDBValue;
+    await db.run(
+      `INSERT OR IGNORE INTO cloudtrail_identities (user_identity, ${cols.join(', ')}) VALUES (${['user_identity', ...cols].map((c) => `$${c}`).join(', ')})`,
+      params,
+    );
+  }
+  await insertRows(db, 'cloudtrail_records', records);
+  if (derive) await db.run(section('staging/cloudtrail_normalize.sql', 'identities'), { min_file: 0, max_file: Number.MAX_SAFE_INTEGER });
 }
 
 let seq = 0;

@@ -180,6 +180,111 @@ describe('CloudTrail: every field of a record is kept', () => {
   });
 });
 
+describe('CloudTrail identity columns (cloudtrail_identities, once per distinct userIdentity)', () => {
+  // the view's identity columns, worked out here from each record's own userIdentity
+  const text = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+  const expectedIdentity = (ui: Record<string, any> | undefined) => {
+    const issuer = ui?.sessionContext?.sessionIssuer;
+    const arn = text(ui?.arn);
+    const type = text(ui?.type);
+    const principalId = text(ui?.principalId);
+    const assumed = arn ? /^arn:[^:]*:sts::[^:]*:assumed-role\/[^/]+\/(.+)$/.exec(arn) : null;
+    return {
+      identity_type: type, principal_arn: arn, principal_id: principalId, account_id: text(ui?.accountId),
+      access_key_id: text(ui?.accessKeyId), user_name: text(ui?.userName), session_issuer_arn: text(issuer?.arn),
+      session_issuer_type: text(issuer?.type), invoked_by: text(ui?.invokedBy),
+      session_name: assumed ? assumed[1]! : (type === 'AssumedRole' || type === 'FederatedUser') && principalId?.includes(':') ? principalId.split(':')[1]! : null,
+    };
+  };
+  const IDENTITY = 'identity_type, principal_arn, principal_id, account_id, access_key_id, user_name, session_issuer_arn, session_issuer_type, session_name, invoked_by';
+
+  it("each of the 322 real records gets its own userIdentity's fields, from one cloudtrail_identities row per distinct object", async () => {
+    await importPaths(db, [REAL]);
+    const rows = new Map((await db.all<Record<string, unknown>>(`SELECT event_id, ${IDENTITY} FROM cloudtrail_events`)).map((row) => [row.event_id as string, row]));
+    let compared = 0;
+    for (const [id, rec] of realRecords()) {
+      const { event_id: _, ...got } = rows.get(id)!;
+      const want = expectedIdentity(rec.userIdentity as Record<string, any> | undefined);
+      expect({ id, ...got }).toEqual({ id, ...want });
+      compared += Object.values(want).filter((v) => v !== null).length;
+    }
+    expect(compared).toBeGreaterThan(1000);
+    const distinct = await count(db, 'SELECT count(DISTINCT user_identity) FROM cloudtrail_records');
+    expect(await count(db, 'SELECT count(*) FROM cloudtrail_identities')).toBe(distinct);
+    // the real records share identities: fewer objects than records
+    expect(distinct).toBeLessThan(322);
+    // importing again adds nothing
+    await importPaths(db, [REAL]);
+    expect(await count(db, 'SELECT count(*) FROM cloudtrail_identities')).toBe(distinct);
+    expect(await count(db, 'SELECT count(*) FROM cloudtrail_events')).toBe(322);
+  });
+
+  it('an identity seen again in a later batch is not added twice; a record without userIdentity has none', async () => {
+    const dir = tempDir();
+    const role = { type: 'AssumedRole', principalId: 'AROAEXAMPLE:fn-a', arn: 'arn:aws:sts::111122223333:assumed-role/r/fn-a',
+      accountId: '111122223333', accessKeyId: 'ASIAEXAMPLE', sessionContext: { sessionIssuer: { type: 'Role', arn: 'arn:aws:iam::111122223333:role/r' } } };
+    const user = { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' };
+    const rec = (id: string, userIdentity?: unknown) => ({ eventVersion: '1.08', eventID: id, eventTime: '2026-03-10T10:00:00Z',
+      eventSource: 'lambda.amazonaws.com', eventName: 'GetFunction20150331v2', ...(userIdentity ? { userIdentity } : {}) });
+    const write = (name: string, records: unknown[]) => fs.writeFileSync(path.join(dir, name), zlib.gzipSync(JSON.stringify({ Records: records })));
+    write('a.json.gz', [rec('a1', role), rec('a2', role), rec('a3')]);
+    write('b.json.gz', [rec('b1', role), rec('b2', user)]);
+    // every file in its own batch
+    const s = await importPaths(db, [dir], { batchBytes: 1 });
+    expect(s.files.map((f) => f.rows)).toEqual([3, 2]);
+    expect(await db.all(`SELECT principal_arn, session_name, user_name FROM cloudtrail_identities ORDER BY 1`)).toEqual([
+      { principal_arn: 'arn:aws:iam::111122223333:user/alice', session_name: null, user_name: 'alice' },
+      { principal_arn: 'arn:aws:sts::111122223333:assumed-role/r/fn-a', session_name: 'fn-a', user_name: null },
+    ]);
+    expect(await db.all(`SELECT event_id, session_name, session_issuer_arn, user_name FROM cloudtrail_events ORDER BY 1`)).toEqual([
+      { event_id: 'a1', session_name: 'fn-a', session_issuer_arn: 'arn:aws:iam::111122223333:role/r', user_name: null },
+      { event_id: 'a2', session_name: 'fn-a', session_issuer_arn: 'arn:aws:iam::111122223333:role/r', user_name: null },
+      { event_id: 'a3', session_name: null, session_issuer_arn: null, user_name: null },
+      { event_id: 'b1', session_name: 'fn-a', session_issuer_arn: 'arn:aws:iam::111122223333:role/r', user_name: null },
+      { event_id: 'b2', session_name: null, session_issuer_arn: null, user_name: 'alice' },
+    ]);
+  });
+
+  it('a schema-4 database (one cloudtrail_events table) is migrated: the same rows and columns through the view, pending rows still recovered', async () => {
+    const file = path.join(tempDir(), 'v4.duckdb');
+    const old = await Db.open({ path: file });
+    await ensureSchema(old);
+    await importPaths(old, [r('stratus-red-team')]);
+    const before = await old.all(`SELECT * EXCLUDE (event_time), event_time::VARCHAR AS t FROM cloudtrail_events ORDER BY event_id`);
+    expect(before.length).toBe(310);
+    // make it look like schema 4: the one table, with its identity columns, and an interrupted import's row
+    await old.run('CREATE TABLE ct_then AS SELECT * FROM cloudtrail_events');
+    await old.run('DROP VIEW cloudtrail_events');
+    await old.run('DROP TABLE cloudtrail_records');
+    await old.run('DROP TABLE cloudtrail_identities');
+    await old.run('ALTER TABLE ct_then RENAME TO cloudtrail_events');
+    await old.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id) VALUES ('pending-1', now(), 'p.json', 999)`);
+    await old.run(`INSERT INTO import_pending VALUES (999, 'cloudtrail_events')`);
+    await old.run(`UPDATE schema_info SET value = '4' WHERE key = 'version'`);
+    old.close();
+
+    const db4 = await Db.open({ path: file });
+    try {
+      await ensureSchema(db4);
+      expect(await db4.json(`SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'cloudtrail_%' ORDER BY 1`)).toEqual([
+        { table_name: 'cloudtrail_events', table_type: 'VIEW' },
+        { table_name: 'cloudtrail_identities', table_type: 'BASE TABLE' },
+        { table_name: 'cloudtrail_records', table_type: 'BASE TABLE' },
+      ]);
+      // the pending row is gone (recovery found it under its new table), every other row is as it was
+      expect(await db4.all(`SELECT * EXCLUDE (event_time), event_time::VARCHAR AS t FROM cloudtrail_events ORDER BY event_id`)).toEqual(before);
+      expect(await count(db4, 'SELECT count(*) FROM import_pending')).toBe(0);
+      expect(await count(db4, 'SELECT count(*) FROM cloudtrail_identities')).toBe(await count(db4, 'SELECT count(DISTINCT user_identity) FROM cloudtrail_records'));
+      // and imports go on: the same files add nothing
+      const again = await importPaths(db4, [r('stratus-red-team')]);
+      expect(again.files.every((f) => f.status === 'already-imported')).toBe(true);
+      expect(await count(db4, 'SELECT count(*) FROM cloudtrail_events')).toBe(310);
+    } finally {
+      db4.close();
+    }
+  });
+});
+
 describe('CloudTrail S3 delivery files read as lines', () => {
   it('a file is read as JSON lines when its head shows one line, else the general way; a lenient retry never is', async () => {
     const rec = (id: string) => ({ eventVersion: '1.08', eventID: id, eventTime: '2026-03-01T00:00:00Z', eventSource: 'lambda.amazonaws.com', eventName: 'GetFunction' });

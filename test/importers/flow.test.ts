@@ -531,7 +531,11 @@ describe('flow records of a schema-3 database', () => {
     const file = path.join(tempDir(), 'v3.duckdb');
     const old = await Db.open({ path: file });
     await ensureSchema(old);
-    // make it look like schema 3: one flow_records table with source_file, and no view
+    // make it look like schema 3: one flow_records table with source_file, and no view; CloudTrail
+    // in its one table of then (schema 5 made it a view)
+    await old.run('CREATE TABLE ct_then AS SELECT * FROM cloudtrail_events');
+    await old.run('DROP VIEW cloudtrail_events');
+    await old.run('ALTER TABLE ct_then RENAME TO cloudtrail_events');
     await old.run('DROP VIEW flow_records');
     await old.run(`CREATE TABLE flow_records AS SELECT * EXCLUDE (file_id), 'old.log' AS source_file, file_id FROM flow_custom_records`);
     await old.run('DROP TABLE flow_custom_records');

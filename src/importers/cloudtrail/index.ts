@@ -89,7 +89,7 @@ export const cloudtrailImporter: Importer = {
   // file stands alone.
   maxBatchFiles: 50_000,
   maxBatchBytes: 4 * 1024 ** 3,
-  pendingTable: 'cloudtrail_events',
+  pendingTable: 'cloudtrail_records',
   lenientRetry: true,
   checksGzipFormats: ['cloudtrail-cwl-export'],
 
@@ -134,6 +134,7 @@ export const cloudtrailImporter: Importer = {
     const range = { min_file: Math.min(...files.map((f) => f.fileId)), max_file: Math.max(...files.map((f) => f.fileId)) };
     await db.run(sql.get('classify')!, range);
     await db.run(sql.get('delete')!);
+    await db.run(sql.get('identities')!, range);
     for (const r of await db.all<{ file_id: bigint; loaded: bigint; duplicate: bigint; insight: bigint; rejected: bigint }>(
       sql.get('counts')!,
       range,
