@@ -85,6 +85,21 @@ function gzipHead(prefix: Buffer, isWholeFile: boolean, want: number): { head: B
   }
 }
 
+/**
+ * The whole content of an open file that had `size` bytes when it was opened: one read in the
+ * common case, and everything to its end, as fs.readFileSync reads it, if it grew meanwhile.
+ */
+export function readOpenFile(fd: number, size: number): Buffer {
+  const buf = Buffer.allocUnsafe(size + 1);
+  let got = 0;
+  while (got < buf.length) {
+    const n = fs.readSync(fd, buf, got, buf.length - got, got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got <= size ? buf.subarray(0, got) : fs.readFileSync(fd);
+}
+
 /** FileFacts.oneLineHead: no line break in `head`, or (when it is the whole content) only at its end. */
 export function oneLineHead(head: Buffer, headIsAll: boolean): boolean {
   const nl = head.indexOf(0x0a);
@@ -100,10 +115,16 @@ export function oneLineHead(head: Buffer, headIsAll: boolean): boolean {
 export async function readFacts(path: string): Promise<FileFacts> {
   // Small files (most CloudTrail deliveries are a few KB) are read with one synchronous call:
   // the promise API costs about ten times more per file than the reading itself.
+  // The file is opened once, and its size taken from the open file (a stat by path, then a read
+  // by path, resolved the path twice).
   let st: fs.Stats;
+  let fd: number | undefined;
   try {
-    st = fs.statSync(path);
+    fd = fs.openSync(path, 'r');
+    st = fs.fstatSync(fd);
   } catch {
+    if (fd !== undefined) fs.closeSync(fd);
+    fd = undefined;
     st = await fs.promises.stat(path);
   }
   const hash = crypto.createHash('sha256');
@@ -112,7 +133,7 @@ export async function readFacts(path: string): Promise<FileFacts> {
   let isWholeFile: boolean;
   try {
     if (st.size <= WHOLE_READ_BYTES) {
-      prefix = fs.readFileSync(path);
+      prefix = fd === undefined ? fs.readFileSync(path) : readOpenFile(fd, st.size);
       hash.update(prefix);
       last4 = prefix.subarray(Math.max(0, prefix.length - 4));
       isWholeFile = true;
@@ -138,6 +159,8 @@ export async function readFacts(path: string): Promise<FileFacts> {
       path, size: st.size, mtimeMs: st.mtimeMs, sha256: hash.digest('hex'), gzip: false, parquet: false,
       head: Buffer.alloc(0), headIsAll: false, verified: false, readError: `cannot read file: ${errorMessage(e)}`,
     };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   const sha256 = hash.digest('hex');
   const base = { path, size: st.size, mtimeMs: st.mtimeMs, sha256 };

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detect, detectByScan, detectDelivery, classifyMessage } from '../../src/importers/detect.ts';
 import { scanJsonPrefix } from '../../src/importers/jsonPrefix.ts';
-import { readFacts, type FileFacts } from '../../src/importers/sniff.ts';
+import { readFacts, readOpenFile, type FileFacts } from '../../src/importers/sniff.ts';
+import { tempDir } from '../helpers/db.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -156,6 +157,33 @@ describe('the shortcut for CloudTrail S3 deliveries', () => {
     expect(detectDelivery(spaced)?.kind).toBe('load');
   });
 
+  it('a first record longer than the first 4 KB it decodes is read from the whole head, even with a character cut at 4 KB', () => {
+    const long = record({ requestParameters: { blob: 'x'.repeat(6000) } });
+    const f = facts(delivery(long, record({ eventID: 'e-2' })));
+    expect(detectDelivery(f)?.kind).toBe('load');
+    // a 3-byte character across byte 4096, inside the first record's string
+    const pad = 4096 - Buffer.byteLength('{"Records":[{"eventVersion":"1.09","p":"') - 1;
+    const cut = facts(`{"Records":[{"eventVersion":"1.09","p":"${'y'.repeat(pad)}€€","eventSource":"lambda.amazonaws.com","eventID":"e-1"}]}`);
+    expect(cut.head.subarray(4095, 4098).toString('utf8')).toBe('€');
+    expect(detectDelivery(cut)).toEqual(detectByScan(cut));
+    expect(detectDelivery(cut)?.kind).toBe('load');
+    // more than 4 KB of blanks before "Records": decided from the whole head too
+    const blanks = facts(`{${' '.repeat(5000)}"Records":[${JSON.stringify(record())}]}`);
+    expect(detectDelivery(blanks)?.kind).toBe('load');
+  });
+
+  it('control bytes: a few in text do not make it binary, more than 10% or one NUL do', () => {
+    expect(detectDelivery(facts(Buffer.concat([Buffer.from(delivery(record())), Buffer.from([1, 2, 3])])))?.kind).toBe('load');
+    expect(detect(facts(Buffer.concat([Buffer.from('{"a":1}'), Buffer.alloc(1)]))).kind).toBe('skip');
+    expect(detectDelivery(facts(Buffer.concat([Buffer.from(delivery(record())), Buffer.alloc(1)])))).toBeUndefined();
+    const ctrl = Buffer.from('abc\n'.repeat(100));
+    for (let i = 0; i < 50; i++) ctrl[i * 8] = 2; // 50 of 400 bytes: 12.5%
+    expect(detect(facts(ctrl))).toMatchObject({ kind: 'skip', issue: { code: 'binary-file' } });
+    const few = Buffer.from('abc\n'.repeat(100));
+    for (let i = 0; i < 30; i++) few[i * 8] = 2; // 7.5%
+    expect(detect(facts(few))).not.toMatchObject({ issue: { code: 'binary-file' } });
+  });
+
   it('leaves to the general scan what it does not know to be a delivery', () => {
     const cases: Array<[string, string]> = [
       // an S3 event notification and the Lambda event payloads that share {"Records"}
@@ -204,5 +232,26 @@ describe('the shortcut for CloudTrail S3 deliveries', () => {
     }
     // the sample data's deliveries and the real ones among the fixtures
     expect(shortcut).toBeGreaterThan(100);
+  });
+});
+
+describe('reading a file once it is open', () => {
+  it('reads the whole content, also when the file grew after its size was taken, and what is left when it shrank', async () => {
+    const file = path.join(tempDir(), 'grow.json');
+    const content = Buffer.from('{"Records":[]}'.repeat(50));
+    fs.writeFileSync(file, content);
+    const fd = fs.openSync(file, 'r');
+    try {
+      expect(readOpenFile(fd, content.length).equals(content)).toBe(true);
+      // the size taken before the file grew: everything to its end, as fs.readFileSync reads it
+      expect(readOpenFile(fd, 10).equals(content)).toBe(true);
+      // the file shrank: what there is
+      expect(readOpenFile(fd, content.length + 100).equals(content)).toBe(true);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const f = await readFacts(file);
+    expect(f.sha256).toBe((await import('node:crypto')).createHash('sha256').update(content).digest('hex'));
+    expect(f.size).toBe(content.length);
   });
 });
