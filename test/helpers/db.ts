@@ -27,6 +27,34 @@ export async function withMemoryDb<T>(fn: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * What an older version left, for migration tests: a database file made with the current schema,
+ * changed by `makeOld` to look like schema `version`, then opened again as the next command opens
+ * it (ensureSchema migrates it). The caller closes the returned database.
+ */
+export async function migratedFrom(file: string, version: number, makeOld: (old: Db) => Promise<void>): Promise<Db> {
+  const old = await Db.open({ path: file });
+  try {
+    await ensureSchema(old);
+    await makeOld(old);
+    await old.run(`UPDATE schema_info SET value = $v WHERE key = 'version'`, { v: String(version) });
+  } finally {
+    old.close();
+  }
+  const db = await Db.open({ path: file });
+  await ensureSchema(db);
+  return db;
+}
+
+/** CloudTrail as schemas 1-4 kept it: the one table cloudtrail_events, with its identity columns (schema 5 made it a view). */
+export async function cloudTrailBeforeSchema5(db: Db): Promise<void> {
+  await db.run('CREATE TABLE ct_then AS SELECT * FROM cloudtrail_events');
+  await db.run('DROP VIEW cloudtrail_events');
+  await db.run('DROP TABLE cloudtrail_records');
+  await db.run('DROP TABLE cloudtrail_identities');
+  await db.run('ALTER TABLE ct_then RENAME TO cloudtrail_events');
+}
+
 export async function importPaths(db: Db, paths: string[], opts: RunImportOptions = {}): Promise<ImportSummary> {
   return runImport(db, paths, { progress: false, ...opts });
 }

@@ -7,7 +7,7 @@ import { SCHEMA_VERSION, ensureSchema } from '../../src/db/schema.ts';
 import { RECORD_FIELDS } from '../../src/importers/cloudtrail/record.ts';
 import { cloudTrailRead } from '../../src/importers/cloudtrail/index.ts';
 import { oneLineHead, readFacts } from '../../src/importers/sniff.ts';
-import { REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
+import { REAL, cloudTrailBeforeSchema5, count, importPaths, memoryDb, migratedFrom, tempDir } from '../helpers/db.ts';
 import { realRecords } from '../helpers/cloudtrail.ts';
 
 let db: Db;
@@ -246,26 +246,17 @@ describe('CloudTrail identity columns (cloudtrail_identities, once per distinct 
   });
 
   it('a schema-4 database (one cloudtrail_events table) is migrated: the same rows and columns through the view, pending rows still recovered', async () => {
-    const file = path.join(tempDir(), 'v4.duckdb');
-    const old = await Db.open({ path: file });
-    await ensureSchema(old);
-    await importPaths(old, [r('stratus-red-team')]);
-    const before = await old.all(`SELECT * EXCLUDE (event_time), event_time::VARCHAR AS t FROM cloudtrail_events ORDER BY event_id`);
+    let before: unknown[] = [];
+    const db4 = await migratedFrom(path.join(tempDir(), 'v4.duckdb'), 4, async (old) => {
+      await importPaths(old, [r('stratus-red-team')]);
+      before = await old.all(`SELECT * EXCLUDE (event_time), event_time::VARCHAR AS t FROM cloudtrail_events ORDER BY event_id`);
+      // the one table, with its identity columns, and an interrupted import's row
+      await cloudTrailBeforeSchema5(old);
+      await old.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id) VALUES ('pending-1', now(), 'p.json', 999)`);
+      await old.run(`INSERT INTO import_pending VALUES (999, 'cloudtrail_events')`);
+    });
     expect(before.length).toBe(310);
-    // make it look like schema 4: the one table, with its identity columns, and an interrupted import's row
-    await old.run('CREATE TABLE ct_then AS SELECT * FROM cloudtrail_events');
-    await old.run('DROP VIEW cloudtrail_events');
-    await old.run('DROP TABLE cloudtrail_records');
-    await old.run('DROP TABLE cloudtrail_identities');
-    await old.run('ALTER TABLE ct_then RENAME TO cloudtrail_events');
-    await old.run(`INSERT INTO cloudtrail_events (event_id, event_time, source_file, file_id) VALUES ('pending-1', now(), 'p.json', 999)`);
-    await old.run(`INSERT INTO import_pending VALUES (999, 'cloudtrail_events')`);
-    await old.run(`UPDATE schema_info SET value = '4' WHERE key = 'version'`);
-    old.close();
-
-    const db4 = await Db.open({ path: file });
     try {
-      await ensureSchema(db4);
       expect(await db4.json(`SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'cloudtrail_%' ORDER BY 1`)).toEqual([
         { table_name: 'cloudtrail_events', table_type: 'VIEW' },
         { table_name: 'cloudtrail_identities', table_type: 'BASE TABLE' },

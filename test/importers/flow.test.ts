@@ -8,7 +8,7 @@ import { copyOne } from '../../src/importers/spoolCopy.mjs';
 import { Db } from '../../src/db/connection.ts';
 import { ensureSchema } from '../../src/db/schema.ts';
 import { UserError } from '../../src/errors.ts';
-import { FIXTURES, REAL, count, importPaths, memoryDb, tempDir } from '../helpers/db.ts';
+import { FIXTURES, REAL, cloudTrailBeforeSchema5, count, importPaths, memoryDb, migratedFrom, tempDir } from '../helpers/db.ts';
 
 let db: Db;
 beforeEach(async () => {
@@ -526,27 +526,16 @@ describe('Spooler: decompression in a child process of plain Node', () => {
 
 describe('flow records of a schema-3 database', () => {
   it('move from the flow_records table into flow_custom_records; flow_records becomes the view of both tables', async () => {
-    const { Db } = await import('../../src/db/connection.ts');
-    const { ensureSchema } = await import('../../src/db/schema.ts');
-    const file = path.join(tempDir(), 'v3.duckdb');
-    const old = await Db.open({ path: file });
-    await ensureSchema(old);
-    // make it look like schema 3: one flow_records table with source_file, and no view; CloudTrail
-    // in its one table of then (schema 5 made it a view)
-    await old.run('CREATE TABLE ct_then AS SELECT * FROM cloudtrail_events');
-    await old.run('DROP VIEW cloudtrail_events');
-    await old.run('ALTER TABLE ct_then RENAME TO cloudtrail_events');
-    await old.run('DROP VIEW flow_records');
-    await old.run(`CREATE TABLE flow_records AS SELECT * EXCLUDE (file_id), 'old.log' AS source_file, file_id FROM flow_custom_records`);
-    await old.run('DROP TABLE flow_custom_records');
-    await old.run('DROP TABLE flow_default_records');
-    await old.run(`INSERT INTO flow_records (interface_id, srcaddr, dstport, vpc_id, source_file, file_id) VALUES ('eni-1', '10.0.0.1', 443, 'vpc-9', 'old.log', 7)`);
-    await old.run(`UPDATE schema_info SET value = '3' WHERE key = 'version'`);
-    old.close();
-
-    const db3 = await Db.open({ path: file });
+    const db3 = await migratedFrom(path.join(tempDir(), 'v3.duckdb'), 3, async (old) => {
+      // one flow_records table with source_file, and no view; CloudTrail in its one table of then
+      await cloudTrailBeforeSchema5(old);
+      await old.run('DROP VIEW flow_records');
+      await old.run(`CREATE TABLE flow_records AS SELECT * EXCLUDE (file_id), 'old.log' AS source_file, file_id FROM flow_custom_records`);
+      await old.run('DROP TABLE flow_custom_records');
+      await old.run('DROP TABLE flow_default_records');
+      await old.run(`INSERT INTO flow_records (interface_id, srcaddr, dstport, vpc_id, source_file, file_id) VALUES ('eni-1', '10.0.0.1', 443, 'vpc-9', 'old.log', 7)`);
+    });
     try {
-      await ensureSchema(db3);
       expect(await db3.json(`SELECT table_name, table_type FROM information_schema.tables WHERE table_name LIKE 'flow_%records' ORDER BY 1`)).toEqual([
         { table_name: 'flow_custom_records', table_type: 'BASE TABLE' },
         { table_name: 'flow_default_records', table_type: 'BASE TABLE' },
