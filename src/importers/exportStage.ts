@@ -30,8 +30,25 @@ export interface ExportLineSink {
    * becomes a query of (file_id, line_no, ts, message) (export_text.sql, `lines`).
    */
   insertLines: string;
-  /** Deletes what was staged of file $id (its gzip stream broke while it was read). */
-  deleteFile: string;
+}
+
+/**
+ * The sink of a table whose rows are (file_id, line_no, message), then `trailingNulls` columns left
+ * NULL: how CloudTrail and flow logs stage an export's lines (each line's message; the record has
+ * its own time).
+ */
+export function messageSink(table: string, insertLines: string, trailingNulls = 0): ExportLineSink {
+  return {
+    table,
+    appendLine(a, fileId, lineNo, _ts, message) {
+      a.appendBigInt(BigInt(fileId));
+      a.appendBigInt(BigInt(lineNo));
+      a.appendVarchar(message);
+      for (let i = 0; i < trailingNulls; i++) a.appendNull();
+      a.endRow();
+    },
+    insertLines,
+  };
 }
 
 /**
@@ -115,8 +132,9 @@ export async function stageExportFiles(
         await streamExportFile(db, f, path, outcomes.get(f.fileId)!, sink);
       } catch (e) {
         if (!isZlibError(e)) throw e;
-        // the lines read before the break are staged (the appender flushes as it closes)
-        await db.run(sink.deleteFile, { id: f.fileId });
+        // the lines read before the break are staged (the appender flushes as it closes); the
+        // table is one of the importers' own names, never input
+        await db.run(`DELETE FROM ${sink.table} WHERE file_id = $id`, { id: f.fileId });
         failDamaged(outcomes.get(f.fileId)!, e);
       }
     }

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import { fillMarker, section, sqlSections, withSource } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
-import { stageExportFiles, type ExportLineSink } from '../exportStage.ts';
+import { messageSink, stageExportFiles } from '../exportStage.ts';
 import { emptyOutcome, type FileOutcome, type Importer, type LoadContext } from '../types.ts';
 import { recordParams } from './record.ts';
 
@@ -21,18 +21,7 @@ function fromJson(reader: string): string {
 }
 
 /** CloudTrail records through CloudWatch Logs S3 exports: each line's message goes to ct_stage (exportStage.ts). */
-const EXPORT_SINK: ExportLineSink = {
-  table: 'ct_stage',
-  appendLine(a, fileId, lineNo, _ts, message) {
-    a.appendBigInt(BigInt(fileId));
-    a.appendBigInt(BigInt(lineNo));
-    a.appendVarchar(message);
-    a.appendNull(); // outer_time: the record has its eventTime
-    a.endRow();
-  },
-  insertLines: section(STAGE, 'export-lines'),
-  deleteFile: 'DELETE FROM ct_stage WHERE file_id = $id',
-};
+const EXPORT_SINK = messageSink('ct_stage', section(STAGE, 'export-lines'), 1); // outer_time stays NULL
 
 /**
  * Stages the batch's CloudWatch Logs export files into ct_stage and returns the outcomes of the

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/connection.ts';
 import { section } from '../../db/sql.ts';
 import { fileListParam, maxObjectSize } from '../common.ts';
-import { stageExportFiles, type ExportLineSink } from '../exportStage.ts';
+import { messageSink, stageExportFiles } from '../exportStage.ts';
 import type { FileEntry, FileOutcome } from '../types.ts';
 import { DEFAULT_FIELDS } from './fields.ts';
 import { MAX_LISTED, addOverflowIssue } from './issues.ts';
@@ -38,17 +38,7 @@ function problemMessage(p: ProblemRow): string {
 }
 
 /** Flow records through CloudWatch Logs S3 exports: each line's message goes to flow_msg_stage (exportStage.ts). */
-const EXPORT_SINK: ExportLineSink = {
-  table: 'flow_msg_stage',
-  appendLine(a, fileId, lineNo, _ts, message) {
-    a.appendBigInt(BigInt(fileId));
-    a.appendBigInt(BigInt(lineNo));
-    a.appendVarchar(message);
-    a.endRow();
-  },
-  insertLines: section(CWL, 'export-lines'),
-  deleteFile: 'DELETE FROM flow_msg_stage WHERE file_id = $id',
-};
+const EXPORT_SINK = messageSink('flow_msg_stage', section(CWL, 'export-lines'));
 
 /**
  * Flow records delivered through CloudWatch Logs (subscription payloads, filter-log-events /

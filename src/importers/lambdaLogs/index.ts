@@ -75,7 +75,6 @@ const EXPORT_SINK: ExportLineSink = {
     a.endRow();
   },
   insertLines: section(STAGE, 'export-lines'),
-  deleteFile: 'DELETE FROM ll_stage WHERE file_id = $id',
 };
 
 /**
