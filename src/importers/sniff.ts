@@ -88,12 +88,13 @@ function gzipHead(prefix: Buffer, isWholeFile: boolean, want: number): { head: B
 /**
  * The whole content of an open file that had `size` bytes when it was opened: one read in the
  * common case, and everything to its end, as fs.readFileSync reads it, if it grew meanwhile.
+ * With `scratch` large enough, the bytes are read into it (the result is a view of it).
  */
-export function readOpenFile(fd: number, size: number): Buffer {
-  const buf = Buffer.allocUnsafe(size + 1);
+export function readOpenFile(fd: number, size: number, scratch?: Buffer): Buffer {
+  const buf = scratch && scratch.length > size ? scratch : Buffer.allocUnsafe(size + 1);
   let got = 0;
-  while (got < buf.length) {
-    const n = fs.readSync(fd, buf, got, buf.length - got, got);
+  while (got < size + 1) {
+    const n = fs.readSync(fd, buf, got, size + 1 - got, got);
     if (n === 0) break;
     got += n;
   }
@@ -107,68 +108,110 @@ export function oneLineHead(head: Buffer, headIsAll: boolean): boolean {
   return headIsAll && head.subarray(nl + 1).every((b) => b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09);
 }
 
+/** sha256 of bytes as hex: the one-shot crypto.hash where Node has it (20.12+), which skips the Hash object. */
+const sha256Hex: (b: Buffer) => string =
+  typeof crypto.hash === 'function'
+    ? (b) => crypto.hash('sha256', b, 'hex')
+    : (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+/**
+ * readFacts for a file read in one call (at most WHOLE_READ_BYTES), without a promise: undefined
+ * when the file is larger or cannot be opened, which readFacts then handles. Small files (most
+ * CloudTrail deliveries are a few KB) are read with synchronous calls: the promise API costs about
+ * ten times more per file than the reading itself. The file is opened once, and its size taken
+ * from the open file (a stat by path, then a read by path, resolved the path twice).
+ *
+ * With `scratch`, a buffer reused from file to file, the bytes are read into it when they fit:
+ * the facts' fullHead then reads the scratch, so it must be called (or dropped) before the next
+ * file is read into the same scratch (readPool's readOneSync detects at once and drops it).
+ */
+export function readFactsSync(path: string, scratch?: Buffer): FileFacts | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  let st: fs.Stats;
+  let bytes: Buffer;
+  try {
+    try {
+      st = fs.fstatSync(fd);
+    } catch {
+      return undefined;
+    }
+    if (st.size > WHOLE_READ_BYTES) return undefined;
+    try {
+      bytes = readOpenFile(fd, st.size, scratch);
+    } catch (e) {
+      return unreadable(path, st, sha256Hex(Buffer.alloc(0)), e);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return factsOf({ path, size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(bytes) }, bytes, true, bytes.subarray(Math.max(0, bytes.length - 4)));
+}
+
+function unreadable(path: string, st: fs.Stats, sha256: string, e: unknown): FileFacts {
+  return {
+    path, size: st.size, mtimeMs: st.mtimeMs, sha256, gzip: false, parquet: false,
+    head: Buffer.alloc(0), headIsAll: false, verified: false, readError: `cannot read file: ${errorMessage(e)}`,
+  };
+}
+
 /**
  * What import needs to know about a file before loading it: sha256 of the bytes on disk and the
  * first HEAD_BYTES of the content for detection. A gzip file is only decompressed as far as the
  * head (whole when it is small); `verifyGzip` checks the rest when the format needs it.
  */
 export async function readFacts(path: string): Promise<FileFacts> {
-  // Small files (most CloudTrail deliveries are a few KB) are read with one synchronous call:
-  // the promise API costs about ten times more per file than the reading itself.
-  // The file is opened once, and its size taken from the open file (a stat by path, then a read
-  // by path, resolved the path twice).
-  let st: fs.Stats;
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(path, 'r');
-    st = fs.fstatSync(fd);
-  } catch {
-    if (fd !== undefined) fs.closeSync(fd);
-    fd = undefined;
-    st = await fs.promises.stat(path);
+  const small = readFactsSync(path);
+  if (small) return small;
+  // a large file, streamed (or one that could not be opened: stat says why, or reading does)
+  const st = await fs.promises.stat(path);
+  if (st.size <= WHOLE_READ_BYTES) {
+    // it could not be opened (or shrank since): read it the plain way, for the error it gives
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path);
+    } catch (e) {
+      return unreadable(path, st, sha256Hex(Buffer.alloc(0)), e);
+    }
+    return factsOf({ path, size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(bytes) }, bytes, true, bytes.subarray(Math.max(0, bytes.length - 4)));
   }
   const hash = crypto.createHash('sha256');
-  let prefix: Buffer;
-  let last4: Buffer;
-  let isWholeFile: boolean;
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let tail: Buffer = Buffer.alloc(0);
   try {
-    if (st.size <= WHOLE_READ_BYTES) {
-      prefix = fd === undefined ? fs.readFileSync(path) : readOpenFile(fd, st.size);
-      hash.update(prefix);
-      last4 = prefix.subarray(Math.max(0, prefix.length - 4));
-      isWholeFile = true;
-    } else {
-      const chunks: Buffer[] = [];
-      let kept = 0;
-      let tail: Buffer = Buffer.alloc(0);
-      for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
-        const b = chunk as Buffer;
-        hash.update(b);
-        if (kept < 4 * HEAD_BYTES) {
-          chunks.push(b);
-          kept += b.length;
-        }
-        tail = b.length >= 4 ? b : Buffer.concat([tail, b]);
+    for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const b = chunk as Buffer;
+      hash.update(b);
+      if (kept < 4 * HEAD_BYTES) {
+        chunks.push(b);
+        kept += b.length;
       }
-      prefix = Buffer.concat(chunks);
-      last4 = tail.subarray(Math.max(0, tail.length - 4));
-      isWholeFile = false;
+      tail = b.length >= 4 ? b : Buffer.concat([tail, b]);
     }
   } catch (e) {
-    return {
-      path, size: st.size, mtimeMs: st.mtimeMs, sha256: hash.digest('hex'), gzip: false, parquet: false,
-      head: Buffer.alloc(0), headIsAll: false, verified: false, readError: `cannot read file: ${errorMessage(e)}`,
-    };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    return unreadable(path, st, hash.digest('hex'), e);
   }
-  const sha256 = hash.digest('hex');
-  const base = { path, size: st.size, mtimeMs: st.mtimeMs, sha256 };
+  const base = { path, size: st.size, mtimeMs: st.mtimeMs, sha256: hash.digest('hex') };
+  return factsOf(base, Buffer.concat(chunks), false, tail.subarray(Math.max(0, tail.length - 4)));
+}
+
+/** The facts of a file from its first bytes (`prefix`, the whole file when `isWholeFile`) and its last four. */
+function factsOf(
+  base: { path: string; size: number; mtimeMs: number; sha256: string },
+  prefix: Buffer,
+  isWholeFile: boolean,
+  last4: Buffer,
+): FileFacts {
   if (!isGzip(prefix)) {
     const head = prefix.subarray(0, HEAD_BYTES);
     const parquet = head.length >= 4 && head.subarray(0, 4).toString('latin1') === 'PAR1';
-    const headIsAll = st.size <= HEAD_BYTES;
-    return { ...base, gzip: false, parquet, head: Buffer.from(head), headIsAll, contentBytes: st.size, verified: true, oneLineHead: oneLineHead(head, headIsAll) };
+    const headIsAll = base.size <= HEAD_BYTES;
+    return { ...base, gzip: false, parquet, head: Buffer.from(head), headIsAll, contentBytes: base.size, verified: true, oneLineHead: oneLineHead(head, headIsAll) };
   }
   const g = gzipHead(prefix, isWholeFile, QUICK_HEAD_BYTES);
   if (g.error) return { ...base, gzip: true, parquet: false, head: g.head, headIsAll: false, verified: true, readError: g.error };
@@ -179,7 +222,7 @@ export async function readFacts(path: string): Promise<FileFacts> {
     parquet: false,
     head: g.head, // not copied: the caller drops the head as soon as the format is detected
     headIsAll,
-    contentBytes: g.all ?? trailerSize(st.size, last4),
+    contentBytes: g.all ?? trailerSize(base.size, last4),
     verified: g.all !== undefined,
     oneLineHead: oneLineHead(g.head, headIsAll),
   };

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { detect, type Detection } from '../detect.ts';
-import { readFacts, type FileFacts } from '../sniff.ts';
+import { readFacts, readFactsSync, type FileFacts } from '../sniff.ts';
 
 export interface ReadRequest {
   first: number;
@@ -17,14 +17,27 @@ export const WORKER_MIN_FILES = 2000;
 /** Paths per message: one message per file cost as much as reading a small file. */
 const CHUNK = 200;
 
+/** Facts with the format detected, and the head dropped. */
+function detected(facts: FileFacts): { facts: FileFacts; detection: Detection } {
+  const detection = detect(facts);
+  facts.head = Buffer.alloc(0);
+  delete facts.fullHead;
+  return { facts, detection };
+}
+
+/**
+ * One file read in one call, its facts and detected format, without a promise (undefined for a
+ * large file: readOne). `scratch` is reused from file to file (readFactsSync): detection runs,
+ * and the head and fullHead are dropped, before this returns.
+ */
+export function readOneSync(path: string, scratch?: Buffer): { facts: FileFacts; detection: Detection } | undefined {
+  const facts = readFactsSync(path, scratch);
+  return facts && detected(facts);
+}
+
 /** One file: its facts and detected format, with the head dropped (used in this thread and by worker.ts). */
-export function readOne(path: string): Promise<{ facts: FileFacts; detection: Detection }> {
-  return readFacts(path).then((facts) => {
-    const detection = detect(facts);
-    facts.head = Buffer.alloc(0);
-    delete facts.fullHead;
-    return { facts, detection };
-  });
+export async function readOne(path: string): Promise<{ facts: FileFacts; detection: Detection }> {
+  return readOneSync(path) ?? detected(await readFacts(path));
 }
 
 /**
