@@ -167,9 +167,10 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
   const shas = [...new Set(facts.map((f) => f.sha256))];
   const known = new Map<string, { status: string; file_id: bigint }>();
   if (shas.length) {
+    // the digests as one JSON text: binding 20,000 strings as a LIST took twice as long
     for (const r of await db.all<{ sha256: string; status: string; file_id: bigint }>(
-      `SELECT sha256, status, file_id FROM import_files WHERE sha256 IN (SELECT unnest($shas))`,
-      { shas: listValue(shas) },
+      `SELECT sha256, status, file_id FROM import_files WHERE sha256 IN (SELECT unnest(json_transform($shas, '["VARCHAR"]')))`,
+      { shas: JSON.stringify(shas) },
     ))
       known.set(r.sha256, r);
   }
@@ -241,15 +242,15 @@ export async function runImport(db: Db, inputs: string[], opts: RunImportOptions
 
   trace('ledger ids allocated');
   // Skipped files: one ledger row each.
-  const skipped = todo.filter((t) => t.det.kind === 'skip');
+  const skipped = todo.flatMap((t, i) => (t.det.kind === 'skip' ? [{ t, fileId: ids[i]! }] : []));
   if (skipped.length) {
     const rows: LedgerRow[] = [];
-    for (const t of skipped) {
+    for (const { t, fileId } of skipped) {
         const det = t.det as Extract<Detection, { kind: 'skip' }>;
         const outcome: FileOutcome = { rowsLoaded: 0, rowsDuplicate: 0, rowsRejected: 0, issues: [] };
         if (det.issue) outcome.issues.push({ severity: det.issue.code === 'corrupt-gzip' || det.issue.code === 'unreadable' ? 'error' : 'warning', ...det.issue });
         rows.push({
-          fileId: ids[todo.indexOf(t)]!,
+          fileId,
           displayPath: t.display,
           size: t.facts.size,
           sha256: t.facts.sha256,
