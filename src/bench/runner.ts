@@ -40,6 +40,11 @@ export interface BenchOptions {
   skip?: Skippable[];
   /** Run our CLI children under `node --cpu-prof` and summarise the profiles. */
   profile?: boolean;
+  /**
+   * Runs of each step a target ratio divides (the CloudTrail, small-file and flow baselines and
+   * imports, analyze and the first-seen scan); each such step reports its median run. Default 3.
+   */
+  repeat?: number;
   rss?: 'auto' | RssMethod;
   /** Progress messages (stderr). */
   log?: (msg: string) => void;
@@ -61,6 +66,8 @@ export interface StepResult {
   note?: string;
   /** Baselines: time of the statement itself, without process start and database open/close. */
   inner_seconds?: number | null;
+  /** A repeated step: every run's seconds, in the order they ran (the step reports the median run). */
+  runs_s?: Array<number | null>;
 }
 
 export interface BenchSummary {
@@ -214,7 +221,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       return p;
     };
 
-    const push = (
+    const makeStep = (
       id: string,
       what: string,
       set: SetName | 'all' | null,
@@ -226,7 +233,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       inner?: number,
     ): StepResult => {
       const s = r?.seconds ?? null;
-      const step: StepResult = {
+      return {
         id,
         what,
         set,
@@ -240,12 +247,30 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         ...(note ? { note } : {}),
         ...(inner !== undefined ? { inner_seconds: round(inner) } : {}),
       };
-      steps.push(step);
+    };
+    const logStep = (step: StepResult, label = step.id) =>
       log(
-        `  ${id.padEnd(16)} ${s === null ? '-' : `${s.toFixed(2)} s`}${rows !== null ? `, ${rows.toLocaleString('en-US')} rows` : ''}` +
-          `${step.peak_rss_mb !== null ? `, ${step.peak_rss_mb} MB peak` : ''}${ok ? '' : ' FAILED'}${note ? ` (${note})` : ''}`,
+        `  ${label.padEnd(16)} ${step.seconds === null ? '-' : `${step.seconds.toFixed(2)} s`}${step.rows !== null ? `, ${step.rows.toLocaleString('en-US')} rows` : ''}` +
+          `${step.peak_rss_mb !== null ? `, ${step.peak_rss_mb} MB peak` : ''}${step.ok ? '' : ' FAILED'}${step.note ? ` (${step.note})` : ''}`,
       );
+    const record = (step: StepResult): StepResult => {
+      steps.push(step);
+      logStep(step);
       return step;
+    };
+    const push = (...a: Parameters<typeof makeStep>): StepResult => record(makeStep(...a));
+    const repeat = Math.max(1, Math.floor(o.repeat ?? 3));
+    /** Runs `run` for each of `steps` in turn, `repeat` times (interleaved), and records each step's median run. */
+    const repeated = async (runs: Array<() => Promise<StepResult>>): Promise<void> => {
+      const got: StepResult[][] = runs.map(() => []);
+      for (let k = 0; k < repeat; k++) {
+        for (const [i, run] of runs.entries()) {
+          const step = await run();
+          got[i]!.push(step);
+          if (repeat > 1) logStep(step, `${step.id} ${k + 1}/${repeat}`);
+        }
+      }
+      for (const g of got) record(repeat > 1 ? medianRun(g) : g[0]!);
     };
     steps.push({
       id: 'generate', what: 'generate data sets', set: null, seconds: round(manifest.generateSeconds), rows: null, rows_per_s: null,
@@ -302,7 +327,8 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     const primary = (s: SetName): keyof Counts => SET_TABLE[s];
     const loadedRows = (c: Counts, sets: SetName[]) => [...new Set(sets.map(primary))].reduce((a, k) => a + c[k], 0);
 
-    const importSets = async (id: string, sets: SetName[], keepDb: boolean): Promise<string> => {
+    /** One import of `sets` into a fresh database, checked against the rows the sets must leave. */
+    const importStep = async (id: string, sets: SetName[], keepDb: boolean): Promise<{ step: StepResult; db: string }> => {
       const db = path.join(work, `${id.replace(/\W/g, '_')}.duckdb`);
       removeDb(db);
       const r = await cli(id, ['import', ...sets.map(setDir), '--db', db, '--format', 'json', ...limits], path.join(work, `${id}.out.json`));
@@ -318,7 +344,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         }
       }
       const extra = c && sets.includes('lambda') ? `${c.lambda_invocations.toLocaleString('en-US')} invocations` : undefined;
-      push(
+      const step = makeStep(
         id,
         sets.length > 1 ? `import (${sets.join(' + ')}, one call)` : 'import',
         sets.length > 1 ? 'all' : sets[0]!,
@@ -329,10 +355,11 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         [...problems, ...(extra ? [extra] : [])].join('; ') || undefined,
       );
       if (!keepDb) removeDb(db);
-      return db;
+      return { step, db };
     };
 
-    // 2. Per source: floor, baseline, jq, import
+    // 2. Per source: floor, jq, then baseline and import (the sets a target ratio divides: each
+    // run `repeat` times, the baseline and the import taking turns)
     // `cwl` skips both sets delivered through CloudWatch Logs exports
     const perSet = SET_NAMES.filter((s) => !skip.has(s) && !(s.endsWith('-cwl') && skip.has('cwl')));
     for (const s of perSet) {
@@ -349,14 +376,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         });
         push(`${s}.gunzip`, 'gunzip -c > /dev/null (2 parallel)', s, r, info.records, bytes, r.code === 0, r.code ? errorLine(r.stderr) : undefined);
       }
-      if (!skip.has('duckdb')) {
-        const db = path.join(work, `baseline_${s}.duckdb`);
-        removeDb(db);
-        const { r, parsed } = await baseline(s === 'small' ? 'ct' : s, db, filesOf(s));
-        const ok = r.code === 0 && typeof parsed.rows === 'number';
-        push(`${s}.duckdb`, 'DuckDB CREATE TABLE AS read_json/read_csv', s, r, parsed.rows ?? null, bytes, ok, ok ? undefined : errorLine(r.stderr), parsed.seconds);
-        removeDb(db);
-      }
       if (s === 'ct' && jq && bash && gunzip && !skip.has('jq')) {
         const r = await runMeasured(bash, ['-o', 'pipefail', '-c', `xargs -0 ${gunzip} -c < "$1" | ${jq} -c '.Records[]' | wc -l`, 'bench', listFile(s)], {
           rss: rssMethod,
@@ -364,24 +383,55 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         const n = Number(r.stdout.trim());
         push('ct.jq', "gunzip -c | jq -c '.Records[]'", s, r, Number.isFinite(n) ? n : null, bytes, r.code === 0 && n === info.records, r.code ? errorLine(r.stderr) : undefined);
       }
-      if (!skip.has('import')) await importSets(`${s}.import`, [s], false);
+      const runs: Array<() => Promise<StepResult>> = [];
+      if (!skip.has('duckdb')) {
+        runs.push(async () => {
+          const db = path.join(work, `baseline_${s}.duckdb`);
+          removeDb(db);
+          const { r, parsed } = await baseline(s === 'small' ? 'ct' : s, db, filesOf(s));
+          removeDb(db);
+          const ok = r.code === 0 && typeof parsed.rows === 'number';
+          return makeStep(`${s}.duckdb`, 'DuckDB CREATE TABLE AS read_json/read_csv', s, r, parsed.rows ?? null, bytes, ok, ok ? undefined : errorLine(r.stderr), parsed.seconds);
+        });
+      }
+      if (!skip.has('import')) runs.push(async () => (await importStep(`${s}.import`, [s], false)).step);
+      if (REPEATED_SETS.has(s)) await repeated(runs);
+      else for (const run of runs) record(await run());
     }
 
     // 3. Everything in one database, then the analyses over it
     const allSets = (['ct', 'flow', 'lambda', 'eni'] as SetName[]).filter((s) => !skip.has(s));
     let allDb: string | undefined;
-    if (!skip.has('import')) allDb = await importSets('all.import', allSets, true);
-    if (allDb && !skip.has('analyze')) {
-      const outFile = path.join(work, 'findings.json');
-      const r = await cli('analyze', ['analyze', 'findings', '--db', allDb, '--format', 'json', ...limits], outFile);
-      let n: number | null = null;
-      try {
-        const j = JSON.parse(fs.readFileSync(outFile, 'utf8')) as unknown;
-        n = Array.isArray(j) ? j.length : null;
-      } catch {
-        /* not JSON */
+    if (!skip.has('import')) {
+      const { step, db } = await importStep('all.import', allSets, true);
+      record(step);
+      allDb = db;
+    }
+    if (allDb) {
+      const db = allDb;
+      const analyses: Array<() => Promise<StepResult>> = [];
+      if (!skip.has('analyze')) {
+        analyses.push(async () => {
+          const outFile = path.join(work, 'findings.json');
+          const r = await cli('analyze', ['analyze', 'findings', '--db', db, '--format', 'json', ...limits], outFile);
+          let n: number | null = null;
+          try {
+            const j = JSON.parse(fs.readFileSync(outFile, 'utf8')) as unknown;
+            n = Array.isArray(j) ? j.length : null;
+          } catch {
+            /* not JSON */
+          }
+          return makeStep('analyze', 'analyze findings', 'all', r, n, null, r.code === 0, r.code === 0 ? `${n ?? '?'} findings` : errorLine(r.stderr));
+        });
       }
-      push('analyze', 'analyze findings', 'all', r, n, null, r.code === 0, r.code === 0 ? `${n ?? '?'} findings` : errorLine(r.stderr));
+      if (!skip.has('first-seen')) {
+        analyses.push(async () => {
+          const { r, parsed } = await baseline('first-seen', db);
+          const ok = r.code === 0 && typeof parsed.rows === 'number';
+          return makeStep('first-seen', 'first-seen GROUP BY over flow_records', 'all', r, parsed.rows ?? null, null, ok, ok ? 'groups' : errorLine(r.stderr), parsed.seconds);
+        });
+      }
+      await repeated(analyses);
     }
     if (allDb && !skip.has('report')) {
       if (cliHasCommand('report')) {
@@ -393,11 +443,6 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
         notes.push('the CLI has no `report` command yet: report_s is null (the harness runs it once `lambda-forensics --help` lists it)');
         push('report', 'report (HTML)', 'all', null, null, null, true, 'no `report` command in this version');
       }
-    }
-    if (allDb && !skip.has('first-seen')) {
-      const { r, parsed } = await baseline('first-seen', allDb);
-      const ok = r.code === 0 && typeof parsed.rows === 'number';
-      push('first-seen', 'first-seen GROUP BY over flow_records', 'all', r, parsed.rows ?? null, null, ok, ok ? 'groups' : errorLine(r.stderr), parsed.seconds);
     }
     if (allDb) removeDb(allDb);
 
@@ -447,12 +492,12 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     } catch {
       /* unknown */
     }
-    const record = {
+    const results = {
       date: startedAt.toISOString(),
       code: { commit, modified_files: status === null ? null : status.split('\n').filter(Boolean).length },
       scale: o.scale,
       seed,
-      options: { memory_limit: o.memoryLimit ?? `default (${DEFAULT_MEMORY_LIMIT})`, threads: o.threads ?? 'default (all cores)', gzip_level: gzipLevel, skipped: [...skip], rss_method: rssMethod },
+      options: { memory_limit: o.memoryLimit ?? `default (${DEFAULT_MEMORY_LIMIT})`, threads: o.threads ?? 'default (all cores)', gzip_level: gzipLevel, skipped: [...skip], rss_method: rssMethod, repeat },
       machine: {
         cpu: cpus[0]?.model ?? 'unknown',
         cores: cpus.length,
@@ -481,7 +526,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     fs.mkdirSync(o.resultsDir, { recursive: true });
     const day = startedAt.toISOString().slice(0, 10);
     const resultsFile = path.join(o.resultsDir, o.scale === 1 && skip.size === 0 ? `${day}.json` : `${day}-scale-${o.scale}${skip.size ? '-partial' : ''}.json`);
-    fs.writeFileSync(resultsFile, `${JSON.stringify(record, null, 2)}\n`);
+    fs.writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 
     // 6. Table, targets, and the JSON line last
     for (const l of formatTable(steps)) out(l);
@@ -497,6 +542,30 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The sets whose baseline and import a target ratio divides: measured `repeat` times. */
+const REPEATED_SETS: ReadonlySet<SetName> = new Set(['ct', 'small', 'flow']);
+
+/**
+ * One step from several runs of it: the median run (by time; the lower of the two middle runs for
+ * an even count), with the highest peak RSS of all runs and every run's time in runs_s. A run
+ * that failed, or loaded other rows than the first, fails the step (the first such run is shown).
+ */
+export function medianRun(runs: StepResult[]): StepResult {
+  const runs_s = runs.map((r) => r.seconds);
+  const peaks = runs.map((r) => r.peak_rss_mb).filter((x): x is number => x !== null);
+  const peak_rss_mb = peaks.length ? Math.max(...peaks) : null;
+  const bad = runs.find((r) => !r.ok || r.seconds === null || r.rows !== runs[0]!.rows);
+  if (bad) {
+    const k = runs.indexOf(bad) + 1;
+    const why = bad.ok && bad.seconds !== null ? `rows ${bad.rows} (run 1: ${runs[0]!.rows})` : bad.note ?? 'failed';
+    return { ...bad, ok: false, peak_rss_mb, runs_s, note: `run ${k} of ${runs.length}: ${why}` };
+  }
+  const sorted = [...runs].sort((a, b) => a.seconds! - b.seconds!);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const times = runs_s.map((x) => x!.toFixed(2)).join(', ');
+  return { ...median, peak_rss_mb, runs_s, note: `${median.note ? `${median.note}; ` : ''}median of ${runs.length} runs: ${times} s` };
 }
 
 export function formatTable(steps: StepResult[]): string[] {

@@ -15,6 +15,7 @@ export interface BenchArgs extends GlobalArgs {
   skip?: string[];
   profile: boolean;
   rss: 'auto' | 'time' | 'proc';
+  repeat: number;
 }
 
 export function benchBuilder(y: Argv) {
@@ -27,12 +28,14 @@ export function benchBuilder(y: Argv) {
     .option('gzip-level', { type: 'number', default: 6, describe: 'gzip level of the generated files' })
     .option('skip', { type: 'string', array: true, describe: `Steps or sets to leave out: ${SKIPPABLE.join(', ')}` })
     .option('profile', { type: 'boolean', default: false, describe: 'Run the import/analyze/report children under node --cpu-prof and summarise the profiles' })
+    .option('repeat', { type: 'number', default: 3, describe: 'Runs of each step a target ratio divides (CloudTrail, small-file and flow baselines and imports, analyze, first-seen); the median run is reported' })
     .option('rss', { choices: ['auto', 'time', 'proc'] as const, default: 'auto' as const, describe: 'Peak RSS from /usr/bin/time -v (time), /proc polling (proc), or whichever is available' });
 }
 
 /** `lambda-forensics bench`: see src/bench/runner.ts. */
 export async function benchCommand(a: BenchArgs): Promise<number> {
   if (!(a.scale > 0)) throw new UserError(`--scale must be a positive number, not ${a.scale}.`);
+  if (!Number.isInteger(a.repeat) || a.repeat < 1) throw new UserError(`--repeat must be a whole number of runs, 1 or more, not ${a.repeat}.`);
   const skip = (a.skip ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const unknown = skip.filter((s) => !(SKIPPABLE as readonly string[]).includes(s));
   if (unknown.length) throw new UserError(`Unknown --skip ${unknown.join(', ')}.`, { hint: `Known: ${SKIPPABLE.join(', ')}` });
@@ -48,6 +51,7 @@ export async function benchCommand(a: BenchArgs): Promise<number> {
     skip: skip as Skippable[],
     profile: a.profile,
     rss: a.rss,
+    repeat: a.repeat,
   });
   return r.steps.every((s) => s.ok) ? 0 : 1;
 }

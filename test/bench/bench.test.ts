@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { SET_NAMES, buildWorld, generateFile, planSets } from '../../src/bench/dataset.ts';
 import { parseGnuTime, pollPeakRss, runMeasured } from '../../src/bench/measure.ts';
-import { SUMMARY_FIELDS, formatTable } from '../../src/bench/runner.ts';
+import { SUMMARY_FIELDS, formatTable, medianRun, type StepResult } from '../../src/bench/runner.ts';
 import { detect } from '../../src/importers/detect.ts';
 import { readFacts } from '../../src/importers/sniff.ts';
 import { cli } from '../helpers/cli.ts';
@@ -19,7 +19,7 @@ import { tempDir } from '../helpers/db.ts';
 describe('bench --scale 0.01 (quick mode)', () => {
   it('runs every step and ends stdout with one JSON object holding every summary field', () => {
     const results = tempDir('lf-bench-results-');
-    const r = cli(['bench', '--scale', '0.01', '--results-dir', results]);
+    const r = cli(['bench', '--scale', '0.01', '--results-dir', results, '--repeat', '2']);
     const lines = r.stdout.trimEnd().split('\n');
     const last = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
     expect(Object.keys(last).sort()).toEqual([...SUMMARY_FIELDS].sort());
@@ -38,7 +38,8 @@ describe('bench --scale 0.01 (quick mode)', () => {
     expect(files[0]).toMatch(/^\d{4}-\d{2}-\d{2}-scale-0\.01\.json$/);
     const saved = JSON.parse(fs.readFileSync(path.join(results, files[0]!), 'utf8')) as {
       summary: Record<string, unknown>;
-      steps: Array<{ id: string; ok: boolean; rows: number | null }>;
+      steps: Array<{ id: string; ok: boolean; rows: number | null; seconds: number | null; runs_s?: number[] }>;
+      options: { repeat: number };
       machine: { cores: number };
       dataset: Record<string, { records: number; duplicates: number }>;
     };
@@ -50,6 +51,14 @@ describe('bench --scale 0.01 (quick mode)', () => {
       expect(ids).toContain(id);
     }
     const step = (id: string) => saved.steps.find((s) => s.id === id)!;
+    // the steps a target ratio divides ran twice each (the lower run is reported), the others once
+    expect(saved.options.repeat).toBe(2);
+    for (const id of ['ct.duckdb', 'ct.import', 'small.duckdb', 'small.import', 'flow.duckdb', 'flow.import', 'analyze', 'first-seen']) {
+      expect(step(id).runs_s, id).toHaveLength(2);
+      expect(step(id).seconds, id).toBe(Math.min(...step(id).runs_s!));
+    }
+    for (const id of ['ct.jq', 'lambda.import', 'all.import', 'report']) expect(step(id).runs_s, id).toBeUndefined();
+    expect(ids.filter((id) => id === 'ct.import')).toHaveLength(1);
     // 5 files x 2000 records, a few re-delivered; the import keeps each event once
     expect(saved.dataset.ct!.records).toBe(10_000);
     expect(step('ct.import').rows).toBe(10_000 - saved.dataset.ct!.duplicates);
@@ -64,6 +73,29 @@ describe('bench --scale 0.01 (quick mode)', () => {
     expect(step('flow-cwl.import').rows).toBe(50_000);
     expect(step('flow-cwl.duckdb').rows).toBe(50_000);
   }, 600_000);
+});
+
+describe('a step measured several times', () => {
+  const run = (seconds: number | null, extra: Partial<StepResult> = {}): StepResult => ({
+    id: 'ct.import', what: 'import', set: 'ct', seconds, rows: 100, rows_per_s: seconds ? Math.round(100 / seconds) : null,
+    mb_per_s_compressed: null, mb_per_s_uncompressed: null, peak_rss_mb: 500, ok: true, ...extra,
+  });
+
+  it('reports its median run, the highest peak RSS of all runs, and every run time', () => {
+    const m = medianRun([run(5.2, { peak_rss_mb: 700 }), run(4.1), run(4.6, { peak_rss_mb: 650 })]);
+    expect(m).toMatchObject({ seconds: 4.6, rows_per_s: Math.round(100 / 4.6), peak_rss_mb: 700, runs_s: [5.2, 4.1, 4.6], ok: true });
+    expect(m.note).toBe('median of 3 runs: 5.20, 4.10, 4.60 s');
+    // an even number of runs: the lower of the two middle ones
+    expect(medianRun([run(3), run(1), run(4), run(2)]).seconds).toBe(2);
+    expect(medianRun([run(3)]).seconds).toBe(3);
+  });
+
+  it('fails when any run failed or loaded other rows, naming that run', () => {
+    const failed = medianRun([run(4), run(null, { ok: false, note: 'exit 1: boom' }), run(5)]);
+    expect(failed).toMatchObject({ ok: false, note: 'run 2 of 3: exit 1: boom', runs_s: [4, null, 5] });
+    const other = medianRun([run(4), run(4.5), run(5, { rows: 99 })]);
+    expect(other).toMatchObject({ ok: false, note: 'run 3 of 3: rows 99 (run 1: 100)' });
+  });
 });
 
 describe('bench data generation', () => {
