@@ -74,14 +74,14 @@ SELECT DISTINCT function_name FROM (
 -- function name, and the role is one the function was configured with (when any is known).
 -- actor 'function' is the code's own behaviour; 'lambda-service' is the Lambda service using the
 -- role (ENI management, KMS decryption of environment variables, invokedBy / AWS-service calls).
--- Every test on the identity (its type, session name and role) is made once per distinct
--- userIdentity (cloudtrail_identities, a few thousand rows), and only the events of the identities
--- that pass are read: tested on each event through cloudtrail_events, the role key alone was
--- computed for 560,000 events at bench scale 1.
 CREATE OR REPLACE VIEW function_sessions AS
 WITH roles AS (
   SELECT function_name, list(DISTINCT role_key) AS role_keys FROM function_roles GROUP BY function_name
 ),
+-- Every test on the identity (its type, session name and role) is made once per distinct
+-- userIdentity (cloudtrail_identities, a few thousand rows), and only the events of the identities
+-- that pass are read: tested on each event through cloudtrail_events, the role key alone was
+-- computed for 560,000 events at bench scale 1.
 sessions AS (
   SELECT i.user_identity, i.session_name, i.session_issuer_arn, i.principal_arn, i.access_key_id, i.invoked_by,
          CASE WHEN r.role_keys IS NOT NULL THEN 'role+session-name' ELSE 'session-name' END AS method
