@@ -260,7 +260,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
     };
     const push = (...a: Parameters<typeof makeStep>): StepResult => record(makeStep(...a));
     const repeat = Math.max(1, Math.floor(o.repeat ?? 3));
-    /** Runs `run` for each of `steps` in turn, `repeat` times (interleaved), and records each step's median run. */
+    /** Runs each of `runs` in turn, the round `repeat` times, and records each one's median run. */
     const repeated = async (runs: Array<() => Promise<StepResult>>): Promise<void> => {
       const got: StepResult[][] = runs.map(() => []);
       for (let k = 0; k < repeat; k++) {

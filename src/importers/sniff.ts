@@ -149,6 +149,11 @@ export function readFactsSync(path: string, scratch?: Buffer): FileFacts | undef
   } finally {
     fs.closeSync(fd);
   }
+  return wholeFileFacts(path, st, bytes);
+}
+
+/** The facts of a file read whole. */
+function wholeFileFacts(path: string, st: fs.Stats, bytes: Buffer): FileFacts {
   return factsOf({ path, size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(bytes) }, bytes, true, bytes.subarray(Math.max(0, bytes.length - 4)));
 }
 
@@ -177,7 +182,7 @@ export async function readFacts(path: string): Promise<FileFacts> {
     } catch (e) {
       return unreadable(path, st, sha256Hex(Buffer.alloc(0)), e);
     }
-    return factsOf({ path, size: st.size, mtimeMs: st.mtimeMs, sha256: sha256Hex(bytes) }, bytes, true, bytes.subarray(Math.max(0, bytes.length - 4)));
+    return wholeFileFacts(path, st, bytes);
   }
   const hash = crypto.createHash('sha256');
   const chunks: Buffer[] = [];
