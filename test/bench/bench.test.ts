@@ -90,6 +90,14 @@ describe('a step measured several times', () => {
     expect(medianRun([run(3)]).seconds).toBe(3);
   });
 
+  it('takes --repeat as a whole number of runs, and says so otherwise', () => {
+    for (const bad of ['0', '1.5', 'x']) {
+      const r = cli(['bench', '--scale', '0.01', '--repeat', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--repeat must be a whole number of runs, 1 or more/);
+    }
+  });
+
   it('fails when any run failed or loaded other rows, naming that run', () => {
     const failed = medianRun([run(4), run(null, { ok: false, note: 'exit 1: boom' }), run(5)]);
     expect(failed).toMatchObject({ ok: false, note: 'run 2 of 3: exit 1: boom', runs_s: [4, null, 5] });
