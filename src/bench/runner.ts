@@ -42,7 +42,8 @@ export interface BenchOptions {
   profile?: boolean;
   /**
    * Runs of each step a target ratio divides (the CloudTrail, small-file and flow baselines and
-   * imports, analyze and the first-seen scan); each such step reports its median run. Default 3.
+   * imports, analyze and the first-seen scan); each such step reports its median run. Default:
+   * defaultRepeat(scale).
    */
   repeat?: number;
   rss?: 'auto' | RssMethod;
@@ -259,7 +260,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
       return step;
     };
     const push = (...a: Parameters<typeof makeStep>): StepResult => record(makeStep(...a));
-    const repeat = Math.max(1, Math.floor(o.repeat ?? 3));
+    const repeat = Math.max(1, Math.floor(o.repeat ?? defaultRepeat(o.scale)));
     /** Runs each of `runs` in turn, the round `repeat` times, and records each one's median run. */
     const repeated = async (runs: Array<() => Promise<StepResult>>): Promise<void> => {
       const got: StepResult[][] = runs.map(() => []);
@@ -542,6 +543,15 @@ export async function runBench(o: BenchOptions): Promise<BenchResult> {
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs of each step a target ratio divides, unless --repeat says: three up to scale 1, where the
+ * targets are defined and a run takes minutes; one above it, where a run takes an hour and no
+ * ratio has a target.
+ */
+export function defaultRepeat(scale: number): number {
+  return scale <= 1 ? 3 : 1;
 }
 
 /** The sets whose baseline and import a target ratio divides: measured `repeat` times. */

@@ -15,7 +15,7 @@ export interface BenchArgs extends GlobalArgs {
   skip?: string[];
   profile: boolean;
   rss: 'auto' | 'time' | 'proc';
-  repeat: number;
+  repeat?: number;
 }
 
 export function benchBuilder(y: Argv) {
@@ -28,14 +28,14 @@ export function benchBuilder(y: Argv) {
     .option('gzip-level', { type: 'number', default: 6, describe: 'gzip level of the generated files' })
     .option('skip', { type: 'string', array: true, describe: `Steps or sets to leave out: ${SKIPPABLE.join(', ')}` })
     .option('profile', { type: 'boolean', default: false, describe: 'Run the import/analyze/report children under node --cpu-prof and summarise the profiles' })
-    .option('repeat', { type: 'number', default: 3, describe: 'Runs of each step a target ratio divides (CloudTrail, small-file and flow baselines and imports, analyze, first-seen); the median run is reported' })
+    .option('repeat', { type: 'number', describe: 'Runs of each step a target ratio divides (CloudTrail, small-file and flow baselines and imports, analyze, first-seen); the median run is reported (default: 3 up to --scale 1, 1 above)' })
     .option('rss', { choices: ['auto', 'time', 'proc'] as const, default: 'auto' as const, describe: 'Peak RSS from /usr/bin/time -v (time), /proc polling (proc), or whichever is available' });
 }
 
 /** `lambda-forensics bench`: see src/bench/runner.ts. */
 export async function benchCommand(a: BenchArgs): Promise<number> {
   if (!(a.scale > 0)) throw new UserError(`--scale must be a positive number, not ${a.scale}.`);
-  if (!Number.isInteger(a.repeat) || a.repeat < 1) throw new UserError(`--repeat must be a whole number of runs, 1 or more, not ${a.repeat}.`);
+  if (a.repeat !== undefined && (!Number.isInteger(a.repeat) || a.repeat < 1)) throw new UserError(`--repeat must be a whole number of runs, 1 or more, not ${a.repeat}.`);
   const skip = (a.skip ?? []).flatMap((s) => s.split(',')).filter(Boolean);
   const unknown = skip.filter((s) => !(SKIPPABLE as readonly string[]).includes(s));
   if (unknown.length) throw new UserError(`Unknown --skip ${unknown.join(', ')}.`, { hint: `Known: ${SKIPPABLE.join(', ')}` });

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { SET_NAMES, buildWorld, generateFile, planSets } from '../../src/bench/dataset.ts';
 import { parseGnuTime, pollPeakRss, runMeasured } from '../../src/bench/measure.ts';
-import { SUMMARY_FIELDS, formatTable, medianRun, type StepResult } from '../../src/bench/runner.ts';
+import { SUMMARY_FIELDS, defaultRepeat, formatTable, medianRun, type StepResult } from '../../src/bench/runner.ts';
 import { detect } from '../../src/importers/detect.ts';
 import { readFacts } from '../../src/importers/sniff.ts';
 import { cli } from '../helpers/cli.ts';
@@ -88,6 +88,10 @@ describe('a step measured several times', () => {
     // an even number of runs: the lower of the two middle ones
     expect(medianRun([run(3), run(1), run(4), run(2)]).seconds).toBe(2);
     expect(medianRun([run(3)]).seconds).toBe(3);
+  });
+
+  it('runs three times up to scale 1, where the targets are, and once above', () => {
+    expect([0.01, 1, 2, 5].map(defaultRepeat)).toEqual([3, 3, 1, 1]);
   });
 
   it('takes --repeat as a whole number of runs, and says so otherwise', () => {
